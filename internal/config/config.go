@@ -1,0 +1,235 @@
+// Package config turns HelloID's Configuration object into typed settings with
+// safe defaults, and says exactly which key is wrong when one is.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
+	"github.com/ipassan-connector/ipassan-connector/internal/secret"
+)
+
+// Configuration keys, spelled as the contract and configuration.json spell them.
+const (
+	KeyClientID             = "clientId"
+	KeyClientSecret         = "clientSecret"
+	KeyBaseURL              = "baseUrl"
+	KeySiteID               = "siteId"
+	KeyMappingPath          = "accessProfileMappingPath"
+	KeyMapping              = "accessProfileMapping"
+	KeyAccessProfileSource  = "accessProfileSource"
+	KeyConnectorPath        = "connectorPath"
+	KeyPageSize             = "pageSize"
+	KeyConcurrency          = "concurrency"
+	KeyActionTimeout        = "actionTimeoutSeconds"
+	KeyRequestTimeout       = "requestTimeoutSeconds"
+	KeyPermissionAccessType = "permissionAccessType"
+)
+
+// AccessProfileSource says who decides a person's door profile.
+type AccessProfileSource string
+
+const (
+	// Lifecycle: enable and update set the profile from the mapping table.
+	Lifecycle AccessProfileSource = "lifecycle"
+	// Permissions: HelloID grants and revokes profiles as permissions.
+	Permissions AccessProfileSource = "permissions"
+)
+
+// Slots are the four access slots of an IPassan person.
+var Slots = []string{"doorPermanent", "doorTemporary", "floorPermanent", "floorTemporary"}
+
+// Defaults.
+const (
+	DefaultPageSize       = 50
+	DefaultConcurrency    = 8
+	DefaultActionTimeout  = 25 * time.Second
+	DefaultRequestTimeout = 10 * time.Second
+)
+
+// Config is a validated configuration.
+type Config struct {
+	ClientID             string
+	ClientSecret         secret.Secret
+	BaseURL              *url.URL // scheme and host only, no trailing slash
+	SiteID               string
+	MappingPath          string
+	MappingText          string
+	AccessProfileSource  AccessProfileSource
+	ConnectorPath        string
+	PageSize             int
+	Concurrency          int
+	ActionTimeout        time.Duration
+	RequestTimeout       time.Duration
+	PermissionAccessType string
+}
+
+// Parse reads a Configuration object. Every problem is reported, each naming
+// its key, so an admin fixes the form in one go.
+func Parse(o *object.Object) (Config, error) {
+	p := parser{o: o}
+	c := Config{
+		ClientID:             p.required(KeyClientID),
+		ClientSecret:         secret.New(p.secret(KeyClientSecret)),
+		SiteID:               p.required(KeySiteID),
+		MappingPath:          p.text(KeyMappingPath),
+		MappingText:          p.untrimmed(KeyMapping),
+		ConnectorPath:        p.text(KeyConnectorPath),
+		PageSize:             p.integer(KeyPageSize, DefaultPageSize, 1, 1000),
+		Concurrency:          p.integer(KeyConcurrency, DefaultConcurrency, 1, 64),
+		ActionTimeout:        p.seconds(KeyActionTimeout, DefaultActionTimeout, 1, 3600),
+		RequestTimeout:       p.seconds(KeyRequestTimeout, DefaultRequestTimeout, 1, 600),
+		PermissionAccessType: p.choice(KeyPermissionAccessType, Slots[0], Slots...),
+		AccessProfileSource:  AccessProfileSource(p.choice(KeyAccessProfileSource, string(Lifecycle), string(Lifecycle), string(Permissions))),
+	}
+	c.BaseURL = p.baseURL()
+	if c.SiteID != "" && !SafeID(c.SiteID) {
+		p.fail("configuration key %s must be the site GUID, got %q", KeySiteID, c.SiteID)
+	}
+	if c.MappingPath != "" && strings.TrimSpace(c.MappingText) != "" {
+		p.fail("configuration keys %s and %s are both set: keep only one", KeyMappingPath, KeyMapping)
+	}
+	return c, errors.Join(p.errs...)
+}
+
+// SafeID reports whether s can stand as one segment of an IPassan URL path: a
+// GUID or a similar identifier, never "..", "/" or "?".
+func SafeID(s string) bool {
+	if s == "" || strings.Trim(s, ".") == "" {
+		return false
+	}
+	for _, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~{}", r)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+type parser struct {
+	o    *object.Object
+	errs []error
+}
+
+func (p *parser) fail(format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf(format, args...))
+}
+
+// raw returns the value as text, untrimmed; "" when absent or null. ok is
+// false when the value has no text form (an object or array), already reported.
+func (p *parser) raw(key string) (string, bool) {
+	v, present := p.o.Get(key)
+	if !present {
+		return "", true
+	}
+	s, ok := object.Text(v)
+	if !ok {
+		p.fail("configuration key %s must be text, got %s", key, object.Kind(v))
+	}
+	return s, ok
+}
+
+func (p *parser) untrimmed(key string) string {
+	s, _ := p.raw(key)
+	return s
+}
+
+func (p *parser) text(key string) string {
+	s, _ := p.raw(key)
+	return strings.TrimSpace(s)
+}
+
+func (p *parser) required(key string) string {
+	s, ok := p.raw(key)
+	s = strings.TrimSpace(s)
+	if ok && s == "" {
+		p.fail("configuration key %s is missing", key)
+	}
+	return s
+}
+
+// secret is like required but keeps the value exactly as typed.
+func (p *parser) secret(key string) string {
+	s, ok := p.raw(key)
+	if ok && strings.TrimSpace(s) == "" {
+		p.fail("configuration key %s is missing", key)
+		return ""
+	}
+	return s
+}
+
+func (p *parser) integer(key string, def, min, max int) int {
+	s := p.text(key)
+	if s == "" {
+		return def
+	}
+	n, ok := object.Int(s)
+	if !ok || n < min || n > max {
+		p.fail("configuration key %s must be a whole number from %d to %d, got %q", key, min, max, s)
+		return def
+	}
+	return n
+}
+
+func (p *parser) seconds(key string, def time.Duration, min, max int) time.Duration {
+	n := p.integer(key, int(def/time.Second), min, max)
+	return time.Duration(n) * time.Second
+}
+
+// choice matches a value case-insensitively against the allowed ones and
+// returns the allowed spelling.
+func (p *parser) choice(key, def string, allowed ...string) string {
+	s := p.text(key)
+	if s == "" {
+		return def
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(s, a) {
+			return a
+		}
+	}
+	p.fail("configuration key %s must be one of %s, got %q", key, strings.Join(allowed, ", "), s)
+	return def
+}
+
+func (p *parser) baseURL() *url.URL {
+	s := p.required(KeyBaseURL)
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	switch {
+	case strings.Contains(s, "@"):
+		// Never echo the value: it may hold a credential.
+		p.fail("configuration key %s must not contain a user name or password; use %s and %s", KeyBaseURL, KeyClientID, KeyClientSecret)
+		return nil
+	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+		p.fail("configuration key %s must be an address such as https://ipassan.com, got %q", KeyBaseURL, s)
+		return nil
+	case u.Scheme == "http" && !IsLoopback(u.Hostname()):
+		p.fail("configuration key %s must use https (plain http is allowed only for a loopback host such as 127.0.0.1), got %q", KeyBaseURL, s)
+		return nil
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		p.fail("configuration key %s must not have a query or fragment, got %q", KeyBaseURL, s)
+		return nil
+	}
+	// The API lives under /api/v1; accept a base that already names it.
+	path := strings.TrimRight(u.Path, "/")
+	path = strings.TrimSuffix(path, "/api/v1")
+	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: path}
+}
+
+// IsLoopback reports whether host (a name or an address) is this machine.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

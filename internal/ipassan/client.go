@@ -1,0 +1,282 @@
+// Package ipassan is a typed client for the IPassan REST API: client-credential
+// tokens, the persons of one site, and the admin tree of bases and sites.
+// Every failure comes back as an *Error with a Kind (see errors.go).
+package ipassan
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/config"
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
+	"github.com/ipassan-connector/ipassan-connector/internal/secret"
+)
+
+// APIPrefix is where the API lives under the base URL.
+const APIPrefix = "/api/v1"
+
+// Options configure a Client.
+type Options struct {
+	BaseURL        *url.URL // scheme, host and optional path prefix
+	SiteID         string
+	ClientID       string
+	ClientSecret   secret.Secret
+	RequestTimeout time.Duration // per request; 0 means 10 s
+	// ReadOnly refuses every write before it leaves the process: the dry-run
+	// guarantee does not rest on each action remembering to check.
+	ReadOnly  bool
+	Logger    zerolog.Logger
+	Redactor  *secret.Redactor // learns every token the client receives
+	UserAgent string
+}
+
+// Client talks to one IPassan site. It is safe for concurrent use.
+type Client struct {
+	opts     Options
+	http     *resty.Client
+	base     string // base URL + APIPrefix
+	requests atomic.Int64
+
+	mu      sync.Mutex
+	token   string
+	expires time.Time
+}
+
+// New checks the options and builds a client.
+func New(opts Options) (*Client, error) {
+	if opts.BaseURL == nil || opts.BaseURL.Host == "" {
+		return nil, errors.New("ipassan: no base URL")
+	}
+	if opts.BaseURL.Scheme != "https" && !(opts.BaseURL.Scheme == "http" && config.IsLoopback(opts.BaseURL.Hostname())) {
+		return nil, fmt.Errorf("ipassan: %s is not https; plain http is allowed only for a loopback host", opts.BaseURL.Redacted())
+	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = config.DefaultRequestTimeout
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = "ipassan-connector"
+	}
+	opts.Redactor.Add(opts.ClientSecret.Reveal())
+	c := &Client{opts: opts, base: strings.TrimRight(opts.BaseURL.String(), "/") + APIPrefix}
+	c.http = resty.New().
+		SetTimeout(opts.RequestTimeout).
+		SetTLSClientConfig(&tls.Config{MinVersion: tls.VersionTLS12}).
+		SetRedirectPolicy(sameHostRedirects(opts.BaseURL.Host)).
+		SetLogger(restyLogger{opts.Logger}).
+		SetResponseBodyLimit(maxBody).
+		SetHeader("User-Agent", opts.UserAgent).
+		SetHeader("Accept", "application/json")
+	return c, nil
+}
+
+// maxBody bounds a buffered answer. Pages are streamed and not bound by it.
+const maxBody = 16 << 20
+
+// Requests is how many HTTP requests the client has sent, token included.
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// SiteID is the site this client works on.
+func (c *Client) SiteID() string { return c.opts.SiteID }
+
+// sameHostRedirects follows at most three redirects, only to the configured
+// host and only for reads: a redirected write could land anywhere.
+func sameHostRedirects(host string) resty.RedirectPolicy {
+	return resty.RedirectPolicyFunc(func(req *http.Request, via []*http.Request) error {
+		switch {
+		case len(via) >= 3:
+			return errors.New("too many redirects")
+		case !strings.EqualFold(req.URL.Host, host):
+			return fmt.Errorf("refusing a redirect to another host (%s)", req.URL.Host)
+		case via[0].Method != http.MethodGet:
+			return fmt.Errorf("refusing to follow a redirect of a %s", via[0].Method)
+		}
+		return nil
+	})
+}
+
+// restyLogger sends resty's own messages to the debug log.
+type restyLogger struct{ l zerolog.Logger }
+
+func (r restyLogger) Errorf(f string, v ...any) { r.l.Debug().Msgf("resty: "+f, v...) }
+func (r restyLogger) Warnf(f string, v ...any)  { r.l.Debug().Msgf("resty: "+f, v...) }
+func (r restyLogger) Debugf(f string, v ...any) { r.l.Debug().Msgf("resty: "+f, v...) }
+
+// request is one API call.
+type request struct {
+	method string
+	path   string // under APIPrefix, already escaped
+	query  url.Values
+	form   *Form
+	stream bool // the caller reads and closes the body
+}
+
+// answer is a 2xx response.
+type answer struct {
+	status int
+	body   []byte        // when not streaming
+	stream io.ReadCloser // when streaming
+}
+
+// Authenticate fetches a fresh token, proving the credentials work.
+func (c *Client) Authenticate(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.token = ""
+	_, err := c.tokenLocked(ctx)
+	return err
+}
+
+func (c *Client) bearer(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tokenLocked(ctx)
+}
+
+// tokenExpiryMargin renews a token a little before IPassan says it expires.
+const tokenExpiryMargin = 30 * time.Second
+
+// defaultTokenLifetime is assumed when IPassan does not say (expires_in is not
+// confirmed): short, because a 401 costs a round trip anyway.
+const defaultTokenLifetime = 2 * time.Minute
+
+func (c *Client) tokenLocked(ctx context.Context) (string, error) {
+	if c.token != "" && time.Now().Before(c.expires) {
+		return c.token, nil
+	}
+	var form Form
+	form.Set("grant_type", "client_credentials")
+	form.Set("scope", "all")
+	form.Set("client_id", c.opts.ClientID)
+	form.Set("client_secret", c.opts.ClientSecret.Reveal())
+	ans, err := c.send(ctx, request{method: http.MethodPost, path: "/token", form: &form}, "")
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && (e.Kind == ErrValidation || e.Kind == ErrAccessDenied) {
+			e.Kind = ErrAuth // the token endpoint answers bad credentials with 400
+		}
+		return "", err
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   any    `json:"expires_in"`
+	}
+	if err := decodeJSON(ans.body, &tok); err != nil || tok.AccessToken == "" {
+		return "", &Error{Kind: ErrAuth, Method: http.MethodPost, Path: APIPrefix + "/token", Status: ans.status,
+			Message: "the token answer holds no access_token"}
+	}
+	c.opts.Redactor.Add(tok.AccessToken)
+	lifetime := defaultTokenLifetime
+	if n, ok := object.Int(tok.ExpiresIn); ok && n > 0 {
+		lifetime = time.Duration(n) * time.Second
+	}
+	if lifetime > 2*tokenExpiryMargin {
+		lifetime -= tokenExpiryMargin
+	}
+	c.token, c.expires = tok.AccessToken, time.Now().Add(lifetime)
+	return c.token, nil
+}
+
+// do sends an authenticated request. A 401 means the token went stale: log in
+// again once and repeat.
+func (c *Client) do(ctx context.Context, req request) (answer, error) {
+	if c.opts.ReadOnly && req.method != http.MethodGet {
+		return answer{}, &Error{Kind: ErrReadOnly, Method: req.method, Path: APIPrefix + req.path}
+	}
+	for attempt := 1; ; attempt++ {
+		tok, err := c.bearer(ctx)
+		if err != nil {
+			return answer{}, err
+		}
+		ans, err := c.send(ctx, req, tok)
+		if attempt == 1 && errors.Is(err, ErrAuth) {
+			c.forget(tok)
+			continue
+		}
+		return ans, err
+	}
+}
+
+// forget drops a token IPassan no longer accepts.
+func (c *Client) forget(tok string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token == tok {
+		c.token = ""
+	}
+}
+
+// send performs one HTTP exchange and maps the outcome: 2xx is an answer,
+// anything else an *Error (errorFromAnswer), no answer at all an ErrTransient
+// or ErrTimeout *Error.
+func (c *Client) send(ctx context.Context, req request, tok string) (answer, error) {
+	r := c.http.R().SetContext(ctx).SetDoNotParseResponse(true)
+	if tok != "" {
+		r.SetAuthToken(tok)
+	}
+	if req.query != nil {
+		r.SetQueryParamsFromValues(req.query)
+	}
+	if req.form != nil {
+		r.SetHeader("Content-Type", "application/x-www-form-urlencoded").SetBody(req.form.Encode())
+	}
+	path := APIPrefix + req.path
+	start := time.Now()
+	c.requests.Add(1)
+	resp, err := r.Execute(req.method, c.base+req.path)
+	log := c.opts.Logger.Debug().Str("method", req.method).Str("path", path)
+	if err != nil {
+		log.Dur("took", time.Since(start)).Msg("ipassan request failed")
+		return answer{}, c.transportError(ctx, req.method, path, err)
+	}
+	log.Int("status", resp.StatusCode()).Dur("took", time.Since(start)).Msg("ipassan request")
+	body := resp.RawBody()
+	if resp.StatusCode() >= 200 && resp.StatusCode() < 300 {
+		if req.stream {
+			return answer{status: resp.StatusCode(), stream: body}, nil
+		}
+		defer body.Close()
+		b, err := io.ReadAll(io.LimitReader(body, maxBody))
+		if err != nil {
+			return answer{}, c.transportError(ctx, req.method, path, err)
+		}
+		return answer{status: resp.StatusCode(), body: b}, nil
+	}
+	defer body.Close()
+	b, _ := io.ReadAll(io.LimitReader(body, 64<<10))
+	e := errorFromAnswer(req.method, path, resp.StatusCode(), resp.Header(), b)
+	e.Message = c.opts.Redactor.Redact(e.Message)
+	return answer{}, e
+}
+
+// ErrTimeout: no answer before the deadline.
+var ErrTimeout = errors.New("no answer in time")
+
+func (c *Client) transportError(ctx context.Context, method, path string, err error) *Error {
+	e := &Error{Kind: ErrTransient, Method: method, Path: path, Err: err}
+	var ue *url.Error
+	switch {
+	case ctx.Err() != nil:
+		e.Kind, e.Message = ErrTimeout, "the action's deadline passed"
+	case errors.As(err, &ue) && ue.Timeout():
+		e.Kind, e.Message = ErrTimeout, fmt.Sprintf("no answer within %s", c.opts.RequestTimeout)
+	default:
+		msg := err.Error()
+		if errors.As(err, &ue) {
+			msg = ue.Err.Error()
+		}
+		e.Message = c.opts.Redactor.Redact(clip(msg))
+	}
+	return e
+}

@@ -1,0 +1,434 @@
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Options tune the fake's quirks.
+type Options struct {
+	// MaxPageSize clamps `limit`, as real servers do (default 100).
+	MaxPageSize int
+	// TokenTTL is the lifetime of a token (default one hour).
+	TokenTTL time.Duration
+	// Latency is added to every request.
+	Latency time.Duration
+	// NotFoundAsEmpty answers a GET of an unknown person with 200 and {}
+	// instead of 404; IPassan has been seen to do either.
+	NotFoundAsEmpty bool
+	// WrapPerson answers single persons as {"data": {…}} instead of bare.
+	WrapPerson bool
+	// CursorAsText writes next_cursor as "50" instead of 50.
+	CursorAsText bool
+}
+
+// Server is the fake IPassan. It is an http.Handler.
+type Server struct {
+	opts Options
+	mux  *http.ServeMux
+
+	mu       sync.Mutex
+	clients  map[string]string    // client id -> secret
+	tokens   map[string]time.Time // token -> expiry
+	profiles map[string]Profile   // lower-case uuid -> profile
+	bases    []*base
+	sites    map[string]*site // lower-case uuid -> site
+	faults   []*Fault
+	counts   map[string]int // route -> requests
+}
+
+// New builds a fake from a seed.
+func New(seed Seed, opts Options) *Server {
+	if opts.MaxPageSize <= 0 {
+		opts.MaxPageSize = 100
+	}
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = time.Hour
+	}
+	s := &Server{opts: opts, clients: map[string]string{}, tokens: map[string]time.Time{},
+		profiles: map[string]Profile{}, sites: map[string]*site{}, counts: map[string]int{}}
+	for _, c := range seed.Clients {
+		s.clients[c.ClientID] = c.ClientSecret
+	}
+	for _, p := range seed.AccessProfiles {
+		s.profiles[strings.ToLower(p.UUID)] = p
+	}
+	for _, bs := range seed.Bases {
+		b := &base{BaseSeed: bs}
+		for _, ss := range bs.Sites {
+			st := &site{uuid: ss.UUID, name: ss.Name, byUUID: map[string]*Person{}}
+			for _, p := range ss.Persons {
+				st.add(p)
+			}
+			b.sites = append(b.sites, st)
+			s.sites[strings.ToLower(ss.UUID)] = st
+		}
+		s.bases = append(s.bases, b)
+	}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux = http.NewServeMux()
+	api := func(pattern, route string, h http.HandlerFunc) {
+		method, path, _ := strings.Cut(pattern, " ")
+		s.mux.Handle(method+" /api/v1"+path, s.wrap(route, h))
+	}
+	api("POST /token", RouteToken, s.token)
+	api("GET /access/site/{site}/person", RouteList, s.listPersons)
+	api("POST /access/site/{site}/person", RouteCreate, s.createPerson)
+	api("GET /access/site/{site}/person/{uuid}", RouteGet, s.getPerson)
+	api("PUT /access/site/{site}/person/{uuid}", RouteUpdate, s.updatePerson)
+	api("DELETE /access/site/{site}/person/{uuid}", RouteDelete, s.deletePerson)
+	api("GET /admin/base", RouteBases, s.listBases)
+	api("GET /admin/base/{base}/site", RouteSites, s.listSites)
+	s.controls()
+}
+
+// ServeHTTP serves the API and the /_fake control endpoints.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// wrap counts the request, applies latency and faults, then checks the token.
+func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.counts[route]++
+		s.mu.Unlock()
+		if !sleep(r, s.opts.Latency) {
+			return
+		}
+		f := s.takeFault(route)
+		if f != nil && !sleep(r, f.Delay) {
+			return
+		}
+		if route != RouteToken && !s.authorized(r) {
+			writeError(w, http.StatusUnauthorized, "Unauthorized")
+			return
+		}
+		switch {
+		case f == nil:
+			h(w, r)
+		case f.Status != 0:
+			if f.RetryAfter != "" {
+				w.Header().Set("Retry-After", f.RetryAfter)
+			}
+			if f.Body != "" {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(f.Status)
+				_, _ = w.Write([]byte(f.Body))
+				return
+			}
+			writeError(w, f.Status, http.StatusText(f.Status))
+		case f.Drop:
+			dropConnection(w)
+		case f.LoseReply:
+			h(httptest.NewRecorder(), r)
+			dropConnection(w)
+		case f.Garbage:
+			h(httptest.NewRecorder(), r)
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"data": [{"uuid": "trunc`))
+		default: // a pure delay or a token revocation
+			h(w, r)
+		}
+	})
+}
+
+func sleep(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.tokens[tok]
+	return ok && time.Now().Before(exp)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// writeError answers in the {"error": {"message": …}} shape.
+func writeError(w http.ResponseWriter, status int, message string) {
+	writeJSON(w, status, map[string]any{"error": map[string]any{"code": status, "message": message}})
+}
+
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "The form cannot be read."})
+		return
+	}
+	f := r.PostForm
+	switch {
+	case f.Get("grant_type") != "client_credentials":
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "unsupported_grant_type", "error_description": "The authorization grant type is not supported."})
+		return
+	case f.Get("scope") != "all":
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_scope", "error_description": "The requested scope is invalid."})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	secret, ok := s.clients[f.Get("client_id")]
+	if !ok || secret != f.Get("client_secret") {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client", "error_description": "Client authentication failed."})
+		return
+	}
+	tok := newToken()
+	s.tokens[tok] = time.Now().Add(s.opts.TokenTTL)
+	writeJSON(w, http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": int(s.opts.TokenTTL / time.Second), "access_token": tok})
+}
+
+// siteOf finds the request's site; a site the client cannot see is "Access
+// Denied", as IPassan answers it.
+func (s *Server) siteOf(w http.ResponseWriter, r *http.Request) *site {
+	st, ok := s.sites[strings.ToLower(r.PathValue("site"))]
+	if !ok {
+		writeError(w, http.StatusForbidden, "Access Denied")
+		return nil
+	}
+	return st
+}
+
+// page answers one page of rows with next_cursor.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, total int, rows func(from, to int) any) {
+	limit, offset := 50, 0
+	q := r.URL.Query()
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			writeError(w, http.StatusBadRequest, "limit must be a positive number")
+			return
+		}
+		limit = n
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, "offset must be a number")
+			return
+		}
+		offset = n
+	}
+	limit = min(limit, s.opts.MaxPageSize)
+	from := min(offset, total)
+	to := min(from+limit, total)
+	var next any
+	if to < total {
+		next = to
+		if s.opts.CursorAsText {
+			next = strconv.Itoa(to)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": rows(from, to), "next_cursor": next})
+}
+
+func (s *Server) listPersons(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.siteOf(w, r)
+	if st == nil {
+		return
+	}
+	s.page(w, r, len(st.persons), func(from, to int) any { return st.persons[from:to] })
+}
+
+func (s *Server) answerPerson(w http.ResponseWriter, status int, p *Person) {
+	if s.opts.WrapPerson {
+		writeJSON(w, status, map[string]any{"data": p})
+		return
+	}
+	writeJSON(w, status, p)
+}
+
+func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.siteOf(w, r)
+	if st == nil {
+		return
+	}
+	p, ok := st.byUUID[strings.ToLower(r.PathValue("uuid"))]
+	switch {
+	case ok:
+		s.answerPerson(w, http.StatusOK, p)
+	case s.opts.NotFoundAsEmpty:
+		writeJSON(w, http.StatusOK, map[string]any{})
+	default:
+		writeError(w, http.StatusNotFound, "Person not found")
+	}
+}
+
+func (s *Server) createPerson(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.siteOf(w, r)
+	if st == nil {
+		return
+	}
+	var p Person
+	if msg := s.apply(r, &p); msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	if p.Firstname == "" && p.Lastname == "" {
+		writeError(w, http.StatusBadRequest, "firstname or lastname is required")
+		return
+	}
+	if p.Type == 0 {
+		p.Type = 2
+	}
+	s.answerPerson(w, http.StatusCreated, st.add(p))
+}
+
+func (s *Server) updatePerson(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.siteOf(w, r)
+	if st == nil {
+		return
+	}
+	p, ok := st.byUUID[strings.ToLower(r.PathValue("uuid"))]
+	if !ok {
+		writeError(w, http.StatusNotFound, "Person not found")
+		return
+	}
+	changed := *p
+	if msg := s.apply(r, &changed); msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	*p = changed
+	s.answerPerson(w, http.StatusOK, p)
+}
+
+func (s *Server) deletePerson(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.siteOf(w, r)
+	if st == nil {
+		return
+	}
+	if !st.remove(r.PathValue("uuid")) {
+		writeError(w, http.StatusNotFound, "Person not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true})
+}
+
+// apply writes a form body onto a person and returns a validation message
+// when IPassan would refuse it. Unknown profile GUIDs are ignored silently,
+// the way IPassan ignores them.
+func (s *Server) apply(r *http.Request, p *Person) string {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		return "expected a form body (application/x-www-form-urlencoded), got " + strconv.Quote(ct)
+	}
+	if err := r.ParseForm(); err != nil {
+		return "the form cannot be read: " + err.Error()
+	}
+	for key, values := range r.PostForm {
+		v := values[len(values)-1]
+		if !utf8.ValidString(v) {
+			return key + " is not valid UTF-8"
+		}
+		text := map[string]*string{"firstname": &p.Firstname, "lastname": &p.Lastname, "mail": &p.Mail,
+			"phone": &p.Phone, "number": &p.Number, "other": &p.Other}
+		switch {
+		case text[key] != nil:
+			*text[key] = v
+		case key == "type":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 3 {
+				return "type must be 1, 2 or 3"
+			}
+			p.Type = PersonType(n)
+		case key == "uuid" || key == "architecture" || strings.HasPrefix(key, "architecture["):
+			return key + " is read-only"
+		case strings.HasPrefix(key, "accessType[") && strings.HasSuffix(key, "]"):
+			slot := p.AccessType.slot(key[len("accessType[") : len(key)-1])
+			if slot == nil {
+				return "unknown access slot " + key
+			}
+			if v == "null" || v == "" {
+				*slot = nil
+			} else if prof, ok := s.profiles[strings.ToLower(v)]; ok {
+				id := prof.UUID
+				*slot = &id
+			}
+		default:
+			return "unknown field " + key
+		}
+	}
+	if utf8.RuneCountInString(p.Other) > 255 {
+		return "other must be at most 255 characters"
+	}
+	return ""
+}
+
+func (s *Server) listBases(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.page(w, r, len(s.bases), func(from, to int) any {
+		out := []map[string]string{}
+		for _, b := range s.bases[from:to] {
+			out = append(out, map[string]string{"uuid": b.UUID, "name": b.Name, "displayname": b.DisplayName})
+		}
+		return out
+	})
+}
+
+func (s *Server) listSites(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, b := range s.bases {
+		if strings.EqualFold(b.UUID, r.PathValue("base")) {
+			s.page(w, r, len(b.sites), func(from, to int) any {
+				out := []map[string]string{}
+				for _, st := range b.sites[from:to] {
+					out = append(out, map[string]string{"uuid": st.uuid, "name": st.name})
+				}
+				return out
+			})
+			return
+		}
+	}
+	writeError(w, http.StatusForbidden, "Access Denied")
+}
+
+// String describes the fake for logs.
+func (s *Server) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, st := range s.sites {
+		n += len(st.persons)
+	}
+	return fmt.Sprintf("fake IPassan: %d bases, %d sites, %d persons, %d profiles", len(s.bases), len(s.sites), n, len(s.profiles))
+}

@@ -1,0 +1,184 @@
+// Package fake is a stateful stand-in for the IPassan API: an in-memory store
+// of bases, sites and persons behind real HTTP handlers, with IPassan's known
+// quirks (clamped pages, `type` as a number, unknown profile GUIDs silently
+// ignored, "Access Denied" for a foreign site) and per-route fault injection.
+// Tests use it in-process through httptest; cmd/ipassan-fake serves it.
+package fake
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Seed is the starting state, usually read from a JSON file.
+type Seed struct {
+	Clients        []Credential `json:"clients"`
+	AccessProfiles []Profile    `json:"accessProfiles"`
+	Bases          []BaseSeed   `json:"bases"`
+}
+
+// Credential is an API client allowed to log in.
+type Credential struct {
+	ClientID     string `json:"clientId"`
+	ClientSecret string `json:"clientSecret"`
+}
+
+// Profile is an access profile that exists in the fake IPassan. Only these
+// GUIDs stick when written to a slot.
+type Profile struct {
+	UUID string `json:"uuid"`
+	Name string `json:"name"`
+}
+
+// BaseSeed is a base with its sites.
+type BaseSeed struct {
+	UUID        string     `json:"uuid"`
+	Name        string     `json:"name"`
+	DisplayName string     `json:"displayname"`
+	Sites       []SiteSeed `json:"sites"`
+}
+
+// SiteSeed is a site with its persons.
+type SiteSeed struct {
+	UUID    string   `json:"uuid"`
+	Name    string   `json:"name"`
+	Persons []Person `json:"persons"`
+}
+
+// Person is a person as the fake stores it.
+type Person struct {
+	UUID         string         `json:"uuid"`
+	Firstname    string         `json:"firstname"`
+	Lastname     string         `json:"lastname"`
+	Mail         string         `json:"mail"`
+	Phone        string         `json:"phone"`
+	Number       string         `json:"number"`
+	Type         PersonType     `json:"type"`
+	Other        string         `json:"other"`
+	AccessType   Slots          `json:"accessType"`
+	Architecture map[string]any `json:"architecture,omitempty"`
+}
+
+// PersonType is read from 2 or "2" but always written as a number, as IPassan
+// does.
+type PersonType int
+
+// UnmarshalJSON accepts a number or its text.
+func (t *PersonType) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		*t = 0
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("type %s is not a number", b)
+	}
+	*t = PersonType(n)
+	return nil
+}
+
+// Slots are the four access slots; nil is an empty slot.
+type Slots struct {
+	DoorPermanent  *string `json:"doorPermanent"`
+	DoorTemporary  *string `json:"doorTemporary"`
+	FloorPermanent *string `json:"floorPermanent"`
+	FloorTemporary *string `json:"floorTemporary"`
+}
+
+func (s *Slots) slot(name string) **string {
+	switch name {
+	case "doorPermanent":
+		return &s.DoorPermanent
+	case "doorTemporary":
+		return &s.DoorTemporary
+	case "floorPermanent":
+		return &s.FloorPermanent
+	case "floorTemporary":
+		return &s.FloorTemporary
+	}
+	return nil
+}
+
+// Slot returns the GUID in a slot, "" when empty or unknown.
+func (s Slots) Slot(name string) string {
+	if p := s.slot(name); p != nil && *p != nil {
+		return **p
+	}
+	return ""
+}
+
+// LoadSeed reads a seed file.
+func LoadSeed(path string) (Seed, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Seed{}, err
+	}
+	var s Seed
+	if err := json.Unmarshal(b, &s); err != nil {
+		return Seed{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+type base struct {
+	BaseSeed
+	sites []*site
+}
+
+type site struct {
+	uuid, name string
+	persons    []*Person // in creation order: the order pages follow
+	byUUID     map[string]*Person
+}
+
+func (s *site) add(p Person) *Person {
+	if p.UUID == "" {
+		p.UUID = newUUID()
+	}
+	if p.Architecture == nil {
+		// IPassan places every person in the site's tree; clients must never
+		// send this back.
+		p.Architecture = map[string]any{"uuid": s.uuid, "name": s.name, "type": "site"}
+	}
+	stored := p
+	s.persons = append(s.persons, &stored)
+	s.byUUID[strings.ToLower(p.UUID)] = &stored
+	return &stored
+}
+
+func (s *site) remove(uuid string) bool {
+	key := strings.ToLower(uuid)
+	p, ok := s.byUUID[key]
+	if !ok {
+		return false
+	}
+	delete(s.byUUID, key)
+	for i, q := range s.persons {
+		if q == p {
+			s.persons = append(s.persons[:i], s.persons[i+1:]...)
+			break
+		}
+	}
+	return true
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func newToken() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	return "fake-" + hex.EncodeToString(b[:])
+}

@@ -1,0 +1,305 @@
+package ipassan
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
+)
+
+// Person is an IPassan person (the account HelloID manages). Decoding is
+// tolerant: text fields may arrive as numbers or null, `type` as 2 or "2", an
+// access slot as a GUID, null, or an object carrying the GUID.
+type Person struct {
+	UUID       string
+	Firstname  string
+	Lastname   string
+	Mail       string
+	Phone      string
+	Number     string
+	Type       string // "1" resident, "2" employee, "3" visitor
+	Other      string
+	AccessType AccessType
+	// Architecture is where the person sits in the site's tree. It is read-only:
+	// kept for display, never sent back.
+	Architecture json.RawMessage
+	// Extra holds fields this client does not know, as IPassan sent them.
+	Extra map[string]json.RawMessage
+}
+
+// Fields IPassan knows, spelled as its API spells them.
+const (
+	FieldUUID         = "uuid"
+	FieldFirstname    = "firstname"
+	FieldLastname     = "lastname"
+	FieldMail         = "mail"
+	FieldPhone        = "phone"
+	FieldNumber       = "number"
+	FieldType         = "type"
+	FieldOther        = "other"
+	FieldAccessType   = "accessType"
+	FieldArchitecture = "architecture"
+)
+
+// textFields are the plain text fields a connector may write.
+var textFields = []string{FieldFirstname, FieldLastname, FieldMail, FieldPhone, FieldNumber, FieldType, FieldOther}
+
+// knownFields are all fields this client understands.
+var knownFields = []string{FieldUUID, FieldFirstname, FieldLastname, FieldMail, FieldPhone, FieldNumber, FieldType, FieldOther, FieldAccessType, FieldArchitecture}
+
+// CanonicalField returns IPassan's spelling of a field name given in any
+// casing, and whether the field is a known one.
+func CanonicalField(name string) (string, bool) {
+	for _, f := range knownFields {
+		if strings.EqualFold(f, name) {
+			return f, true
+		}
+	}
+	return name, false
+}
+
+// IsWritable reports whether a connector may send this field: uuid and
+// architecture are IPassan's, and access slots are changed only through
+// SetSlot, never as a mapped field.
+func IsWritable(name string) bool {
+	f, _ := CanonicalField(name)
+	return f != FieldUUID && f != FieldArchitecture && f != FieldAccessType
+}
+
+func (p *Person) text(name string) (*string, bool) {
+	switch f, _ := CanonicalField(name); f {
+	case FieldUUID:
+		return &p.UUID, true
+	case FieldFirstname:
+		return &p.Firstname, true
+	case FieldLastname:
+		return &p.Lastname, true
+	case FieldMail:
+		return &p.Mail, true
+	case FieldPhone:
+		return &p.Phone, true
+	case FieldNumber:
+		return &p.Number, true
+	case FieldType:
+		return &p.Type, true
+	case FieldOther:
+		return &p.Other, true
+	}
+	return nil, false
+}
+
+// DisplayName is "firstname lastname", trimmed.
+func (p Person) DisplayName() string {
+	return strings.TrimSpace(strings.TrimSpace(p.Firstname) + " " + strings.TrimSpace(p.Lastname))
+}
+
+// Value returns a field's value, by name in any casing or by a dotted path
+// ("accessType.doorPermanent", "architecture.name"). Known text fields come back
+// as text; other values as decoded JSON (see package object).
+func (p Person) Value(path string) (any, bool) {
+	if t, ok := p.text(path); ok {
+		return *t, true
+	}
+	head, rest, nested := strings.Cut(path, ".")
+	if f, _ := CanonicalField(head); f == FieldAccessType {
+		if !nested {
+			return p.AccessType.object(), true
+		}
+		slot, ok := p.AccessType.Slot(rest)
+		return slot, ok
+	}
+	raw, ok := p.raw(path)
+	if !ok && nested {
+		if raw, ok = p.raw(head); ok {
+			o, err := object.DecodeObject(raw)
+			if err != nil {
+				return nil, false
+			}
+			return o.Path(rest)
+		}
+	}
+	if !ok {
+		return nil, false
+	}
+	v, err := object.Decode(raw)
+	return v, err == nil
+}
+
+func (p Person) raw(name string) (json.RawMessage, bool) {
+	if f, _ := CanonicalField(name); f == FieldArchitecture {
+		return p.Architecture, p.Architecture != nil
+	}
+	for k, v := range p.Extra {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// UnmarshalJSON decodes a person tolerantly.
+func (p *Person) UnmarshalJSON(b []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	*p = Person{}
+	for k, raw := range fields {
+		if t, ok := p.text(k); ok {
+			if s, isText := rawText(raw); isText {
+				*t = s
+				continue
+			}
+		}
+		switch f, _ := CanonicalField(k); f {
+		case FieldAccessType:
+			p.AccessType = decodeAccessType(raw)
+		case FieldArchitecture:
+			if !isNull(raw) {
+				p.Architecture = append(json.RawMessage(nil), raw...)
+			}
+		default:
+			if p.Extra == nil {
+				p.Extra = map[string]json.RawMessage{}
+			}
+			p.Extra[k] = append(json.RawMessage(nil), raw...)
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the person as IPassan would, for admins' output.
+func (p Person) MarshalJSON() ([]byte, error) {
+	o := object.New()
+	o.Set(FieldUUID, p.UUID)
+	for _, f := range textFields {
+		t, _ := p.text(f)
+		o.Set(f, *t)
+	}
+	o.Set(FieldAccessType, p.AccessType.object())
+	if p.Architecture != nil {
+		if v, err := object.Decode(p.Architecture); err == nil {
+			o.Set(FieldArchitecture, v)
+		}
+	}
+	for k, raw := range p.Extra {
+		if v, err := object.Decode(raw); err == nil {
+			o.Set(k, v)
+		}
+	}
+	return o.MarshalJSON()
+}
+
+func isNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
+
+// rawText reads a JSON scalar as text; false for objects and arrays.
+func rawText(raw json.RawMessage) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "", true
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err == nil
+	case '{', '[':
+		return "", false
+	case 'n':
+		return "", true
+	default: // a number or a boolean, as written
+		return string(raw), true
+	}
+}
+
+// AccessType holds the four access slots; each is a profile GUID or "".
+type AccessType struct {
+	DoorPermanent  string
+	DoorTemporary  string
+	FloorPermanent string
+	FloorTemporary string
+}
+
+// Slot names, as IPassan spells them.
+const (
+	SlotDoorPermanent  = "doorPermanent"
+	SlotDoorTemporary  = "doorTemporary"
+	SlotFloorPermanent = "floorPermanent"
+	SlotFloorTemporary = "floorTemporary"
+)
+
+func (a *AccessType) slot(name string) (*string, bool) {
+	switch strings.ToLower(name) {
+	case strings.ToLower(SlotDoorPermanent):
+		return &a.DoorPermanent, true
+	case strings.ToLower(SlotDoorTemporary):
+		return &a.DoorTemporary, true
+	case strings.ToLower(SlotFloorPermanent):
+		return &a.FloorPermanent, true
+	case strings.ToLower(SlotFloorTemporary):
+		return &a.FloorTemporary, true
+	}
+	return nil, false
+}
+
+// Slot returns the profile GUID in a slot ("" when empty).
+func (a AccessType) Slot(name string) (string, bool) {
+	s, ok := a.slot(name)
+	if !ok {
+		return "", false
+	}
+	return *s, true
+}
+
+func (a AccessType) object() *object.Object {
+	o := object.New()
+	for _, name := range []string{SlotDoorPermanent, SlotDoorTemporary, SlotFloorPermanent, SlotFloorTemporary} {
+		v, _ := a.Slot(name)
+		if v == "" {
+			o.Set(name, nil)
+		} else {
+			o.Set(name, v)
+		}
+	}
+	return o
+}
+
+// decodeAccessType accepts {"doorPermanent": "guid" | null | {"uuid": "guid"}, …},
+// null, or [] (what a PHP backend sends for an empty map).
+func decodeAccessType(raw json.RawMessage) AccessType {
+	var a AccessType
+	var slots map[string]json.RawMessage
+	if json.Unmarshal(raw, &slots) != nil {
+		return a
+	}
+	for k, v := range slots {
+		if dst, ok := a.slot(k); ok {
+			*dst = profileID(v)
+		}
+	}
+	return a
+}
+
+func profileID(raw json.RawMessage) string {
+	if s, ok := rawText(raw); ok {
+		if strings.EqualFold(s, "null") {
+			return ""
+		}
+		return strings.TrimSpace(s)
+	}
+	withID, err := object.DecodeObject(raw)
+	if err != nil {
+		return ""
+	}
+	for _, key := range []string{"uuid", "id", "guid"} {
+		if v, ok := withID.Get(key); ok {
+			s, _ := object.Text(v)
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
+}
+
+// SameProfile compares profile GUIDs as IPassan does: without regard to case.
+func SameProfile(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }

@@ -1,0 +1,121 @@
+package ipassan
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPersonDecodingIsTolerant(t *testing.T) {
+	tests := []struct {
+		name, in string
+		check    func(t *testing.T, p Person)
+	}{
+		{"type as number", `{"uuid":"u","type":2,"number":1001}`, func(t *testing.T, p Person) {
+			assert.Equal(t, "2", p.Type)
+			assert.Equal(t, "1001", p.Number)
+		}},
+		{"type as text, nulls", `{"uuid":"u","type":"3","mail":null,"phone":null}`, func(t *testing.T, p Person) {
+			assert.Equal(t, "3", p.Type)
+			assert.Equal(t, "", p.Mail)
+		}},
+		{"slots as GUIDs", `{"uuid":"u","accessType":{"doorPermanent":"A","doorTemporary":null}}`, func(t *testing.T, p Person) {
+			assert.Equal(t, "A", p.AccessType.DoorPermanent)
+			assert.Equal(t, "", p.AccessType.DoorTemporary)
+		}},
+		{"slots as objects", `{"uuid":"u","accessType":{"doorPermanent":{"name":"Floor","uuid":"B"}}}`, func(t *testing.T, p Person) {
+			assert.Equal(t, "B", p.AccessType.DoorPermanent)
+		}},
+		{"slots empty PHP array", `{"uuid":"u","accessType":[]}`, func(t *testing.T, p Person) {
+			assert.Equal(t, AccessType{}, p.AccessType)
+		}},
+		{"slot text null", `{"uuid":"u","accessType":{"doorPermanent":"null"}}`, func(t *testing.T, p Person) {
+			assert.Equal(t, "", p.AccessType.DoorPermanent)
+		}},
+		{"casing and extras", `{"UUID":"u","FirstName":"Zoë","badge":{"code":7},"architecture":{"name":"Main"}}`, func(t *testing.T, p Person) {
+			assert.Equal(t, "u", p.UUID)
+			assert.Equal(t, "Zoë", p.Firstname)
+			v, ok := p.Value("badge.code")
+			assert.True(t, ok)
+			assert.Equal(t, json.Number("7"), v)
+			v, ok = p.Value("architecture.name")
+			assert.True(t, ok)
+			assert.Equal(t, "Main", v)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p Person
+			require.NoError(t, json.Unmarshal([]byte(tt.in), &p))
+			tt.check(t, p)
+		})
+	}
+}
+
+func TestPersonValue(t *testing.T) {
+	p := Person{UUID: "u", Firstname: "Ĳsbrand", Type: "2", AccessType: AccessType{DoorPermanent: "A"}}
+	for path, want := range map[string]any{"firstname": "Ĳsbrand", "FIRSTNAME": "Ĳsbrand", "type": "2", "accessType.doorPermanent": "A", "accesstype.DOORPERMANENT": "A", "uuid": "u"} {
+		v, ok := p.Value(path)
+		assert.True(t, ok, path)
+		assert.Equal(t, want, v, path)
+	}
+	_, ok := p.Value("nothing")
+	assert.False(t, ok)
+	_, ok = p.Value("accessType.nothing")
+	assert.False(t, ok)
+	assert.Equal(t, "Ĳsbrand", p.DisplayName())
+}
+
+func TestDecodePersonBareOrWrapped(t *testing.T) {
+	for _, in := range []string{`{"uuid":"u","lastname":"Bos"}`, `{"data":{"uuid":"u","lastname":"Bos"}}`} {
+		p, err := decodePerson([]byte(in))
+		require.NoError(t, err)
+		assert.Equal(t, "u", p.UUID)
+		assert.Equal(t, "Bos", p.Lastname)
+	}
+	p, err := decodePerson([]byte(`{}`))
+	require.NoError(t, err)
+	assert.Empty(t, p.UUID)
+	_, err = decodePerson([]byte(` `))
+	assert.Error(t, err)
+}
+
+func TestPersonMarshalNeverHidesArchitecture(t *testing.T) {
+	var p Person
+	require.NoError(t, json.Unmarshal([]byte(`{"uuid":"u","type":2,"architecture":{"name":"Main"},"badge":1}`), &p))
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"uuid":"u","firstname":"","lastname":"","mail":"","phone":"","number":"","type":"2","other":"",
+		"accessType":{"doorPermanent":null,"doorTemporary":null,"floorPermanent":null,"floorTemporary":null},
+		"architecture":{"name":"Main"},"badge":1}`, string(b))
+}
+
+func TestFormEncoding(t *testing.T) {
+	var f Form
+	f.Set("firstname", "Zoë & co")
+	f.Set("other", "a=b+c%d")
+	f.SetSlot(SlotDoorPermanent, "")
+	f.SetSlot(SlotDoorTemporary, "G-1")
+	f.Set("firstname", "Zoë")
+	assert.Equal(t, "firstname=Zo%C3%AB&other=a%3Db%2Bc%25d&accessType[doorPermanent]=null&accessType[doorTemporary]=G-1", f.Encode())
+	back, err := ParseForm(f.Encode())
+	require.NoError(t, err)
+	assert.Equal(t, f, back)
+	assert.Equal(t, []string{"firstname", "other", "accessType[doorPermanent]", "accessType[doorTemporary]"}, f.Keys())
+	_, err = ParseForm("a=%zz")
+	assert.Error(t, err)
+}
+
+func TestCanonicalFieldAndWritable(t *testing.T) {
+	f, ok := CanonicalField("FirstName")
+	assert.True(t, ok)
+	assert.Equal(t, "firstname", f)
+	_, ok = CanonicalField("badge")
+	assert.False(t, ok)
+	assert.False(t, IsWritable("Architecture"))
+	assert.False(t, IsWritable("uuid"))
+	assert.False(t, IsWritable("accessType"))
+	assert.True(t, IsWritable("mail"))
+}

@@ -1,0 +1,329 @@
+package ipassan
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/config"
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
+)
+
+// ErrBadReference: an account reference that cannot be an IPassan uuid.
+var ErrBadReference = errors.New("not a valid IPassan uuid")
+
+func (c *Client) personsPath() string {
+	return "/access/site/" + url.PathEscape(c.opts.SiteID) + "/person"
+}
+
+func (c *Client) personPath(uuid string) (string, error) {
+	if !config.SafeID(uuid) {
+		return "", fmt.Errorf("account reference %q is %w", uuid, ErrBadReference)
+	}
+	return c.personsPath() + "/" + url.PathEscape(uuid), nil
+}
+
+// GetPerson reads one person. An unknown uuid is ErrNotFound, whether IPassan
+// answers 404 or an answer without a uuid (both are seen).
+func (c *Client) GetPerson(ctx context.Context, uuid string) (Person, error) {
+	path, err := c.personPath(uuid)
+	if err != nil {
+		return Person{}, err
+	}
+	ans, err := c.do(ctx, request{method: http.MethodGet, path: path})
+	if err != nil {
+		return Person{}, err
+	}
+	p, err := decodePerson(ans.body)
+	if err != nil {
+		return Person{}, c.protocolError(http.MethodGet, path, ans, err)
+	}
+	if p.UUID == "" {
+		return Person{}, &Error{Kind: ErrNotFound, Method: http.MethodGet, Path: APIPrefix + path, Status: ans.status,
+			Message: "the answer holds no person"}
+	}
+	return p, nil
+}
+
+// CreatePerson creates a person from form fields and returns it as IPassan
+// stored it.
+func (c *Client) CreatePerson(ctx context.Context, form Form) (Person, error) {
+	path := c.personsPath()
+	ans, err := c.do(ctx, request{method: http.MethodPost, path: path, form: &form})
+	if err != nil {
+		return Person{}, err
+	}
+	p, err := decodePerson(ans.body)
+	if err == nil && p.UUID == "" {
+		err = errors.New("it holds no uuid")
+	}
+	if err != nil {
+		return Person{}, c.protocolError(http.MethodPost, path, ans, err)
+	}
+	return p, nil
+}
+
+// UpdatePerson changes only the given fields. When IPassan answers with the
+// person, it is returned with ok true.
+func (c *Client) UpdatePerson(ctx context.Context, uuid string, form Form) (p Person, ok bool, err error) {
+	path, err := c.personPath(uuid)
+	if err != nil {
+		return Person{}, false, err
+	}
+	ans, err := c.do(ctx, request{method: http.MethodPut, path: path, form: &form})
+	if err != nil {
+		return Person{}, false, err
+	}
+	p, err = decodePerson(ans.body)
+	return p, err == nil && p.UUID != "", nil
+}
+
+// DeletePerson deletes a person. The answer's body is not used.
+func (c *Client) DeletePerson(ctx context.Context, uuid string) error {
+	path, err := c.personPath(uuid)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, request{method: http.MethodDelete, path: path})
+	return err
+}
+
+func (c *Client) protocolError(method, path string, ans answer, err error) *Error {
+	return &Error{Kind: ErrProtocol, Method: method, Path: APIPrefix + path, Status: ans.status,
+		Message: fmt.Sprintf("the answer is not a person (%v): %s", err, clip(truncate(ans.body, 120)))}
+}
+
+func truncate(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
+}
+
+// decodePerson reads a person given bare or wrapped as {"data": {…}}.
+func decodePerson(body []byte) (Person, error) {
+	var p Person
+	if err := decodeJSON(body, &p); err != nil {
+		return Person{}, err
+	}
+	if p.UUID == "" {
+		if raw, ok := p.Extra["data"]; ok && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+			var inner Person
+			if err := decodeJSON(raw, &inner); err == nil {
+				return inner, nil
+			}
+		}
+	}
+	return p, nil
+}
+
+// decodeJSON decodes UTF-8 JSON whatever charset the answer claimed.
+func decodeJSON(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errors.New("empty answer")
+	}
+	return json.Unmarshal(body, v)
+}
+
+// PageInfo describes one page of a list.
+type PageInfo struct {
+	Rows int    // rows in this page
+	Next string // next_cursor as text; "" at the end
+}
+
+// ListPersons reads one page of the site's persons starting at cursor ("" is
+// the start), handing each person to fn as soon as it is decoded, so a page is
+// never held in memory. fn returns false to stop early.
+func (c *Client) ListPersons(ctx context.Context, cursor string, limit int, fn func(Person) bool) (PageInfo, error) {
+	return listPage(ctx, c, c.personsPath(), cursor, limit, fn)
+}
+
+// Persons iterates over every person of the site, following next_cursor page
+// by page. It trusts the server's cursor and row count, never its own
+// arithmetic: IPassan may return fewer rows than asked.
+func (c *Client) Persons(ctx context.Context, limit int) iter.Seq2[Person, error] {
+	return all[Person](ctx, c, c.personsPath(), limit)
+}
+
+// Base is a base of the admin tree.
+type Base struct {
+	UUID        string `json:"uuid"`
+	Name        string `json:"name"`
+	DisplayName string `json:"displayname"`
+}
+
+// Site is a site within a base.
+type Site struct {
+	UUID string `json:"uuid"`
+	Name string `json:"name"`
+}
+
+// Bases iterates over the bases the client may see.
+func (c *Client) Bases(ctx context.Context) iter.Seq2[Base, error] {
+	return all[Base](ctx, c, "/admin/base", 50)
+}
+
+// Sites iterates over the sites of a base.
+func (c *Client) Sites(ctx context.Context, baseUUID string) iter.Seq2[Site, error] {
+	if !config.SafeID(baseUUID) {
+		return func(yield func(Site, error) bool) {
+			yield(Site{}, fmt.Errorf("base %q is %w", baseUUID, ErrBadReference))
+		}
+	}
+	return all[Site](ctx, c, "/admin/base/"+url.PathEscape(baseUUID)+"/site", 50)
+}
+
+// all iterates over every row of a paged list.
+func all[T any](ctx context.Context, c *Client, path string, limit int) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		seen := map[string]bool{}
+		cursor := ""
+		for {
+			stopped := false
+			info, err := listPage(ctx, c, path, cursor, limit, func(row T) bool {
+				stopped = !yield(row, nil)
+				return !stopped
+			})
+			if stopped {
+				return
+			}
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			if info.Next == "" || info.Rows == 0 {
+				return
+			}
+			if seen[info.Next] || !advances(cursor, info.Next) {
+				var zero T
+				yield(zero, &Error{Kind: ErrProtocol, Method: http.MethodGet, Path: APIPrefix + path,
+					Message: fmt.Sprintf("next_cursor %q does not move forward; stopping rather than reading forever", info.Next)})
+				return
+			}
+			seen[info.Next] = true
+			cursor = info.Next
+		}
+	}
+}
+
+// advances reports whether a numeric cursor moves past the current one; opaque
+// cursors are trusted (the seen set still stops a loop).
+func advances(current, next string) bool {
+	n, errN := strconv.Atoi(next)
+	if errN != nil {
+		return true
+	}
+	cur, errC := strconv.Atoi(current)
+	if current == "" {
+		cur, errC = 0, nil
+	}
+	return errC != nil || n > cur
+}
+
+// listPage fetches one page and streams its rows to fn.
+func listPage[T any](ctx context.Context, c *Client, path, cursor string, limit int, fn func(T) bool) (PageInfo, error) {
+	q := url.Values{}
+	q.Set("limit", strconv.Itoa(limit))
+	if cursor == "" {
+		cursor = "0"
+	}
+	q.Set("offset", cursor)
+	ans, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q, stream: true})
+	if err != nil {
+		return PageInfo{}, err
+	}
+	defer ans.stream.Close()
+	info, err := decodePage(ans.stream, fn)
+	if err != nil {
+		if ctx.Err() != nil {
+			return info, c.transportError(ctx, http.MethodGet, APIPrefix+path, err)
+		}
+		return info, &Error{Kind: ErrProtocol, Method: http.MethodGet, Path: APIPrefix + path, Status: ans.status,
+			Message: "the page cannot be read: " + clip(err.Error())}
+	}
+	return info, nil
+}
+
+// decodePage reads {"data": [...], "next_cursor": …} token by token.
+func decodePage[T any](r io.Reader, fn func(T) bool) (PageInfo, error) {
+	var info PageInfo
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	if err := expectDelim(dec, '{'); err != nil {
+		return info, err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return info, err
+		}
+		key, _ := tok.(string)
+		switch strings.ToLower(key) {
+		case "data":
+			stop, err := decodeRows(dec, &info, fn)
+			if err != nil || stop {
+				return info, err
+			}
+		case "next_cursor":
+			var v any
+			if err := dec.Decode(&v); err != nil {
+				return info, err
+			}
+			s, ok := object.Text(v)
+			if !ok {
+				return info, fmt.Errorf("next_cursor is %s", object.Kind(v))
+			}
+			info.Next = strings.TrimSpace(s)
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return info, err
+			}
+		}
+	}
+	return info, expectDelim(dec, '}')
+}
+
+func decodeRows[T any](dec *json.Decoder, info *PageInfo, fn func(T) bool) (stop bool, err error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return false, err
+	}
+	if tok == nil {
+		return false, nil // "data": null, an empty page
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return false, fmt.Errorf("data is not a list")
+	}
+	for dec.More() {
+		var row T
+		if err := dec.Decode(&row); err != nil {
+			return false, err
+		}
+		info.Rows++
+		if !fn(row) {
+			return true, nil
+		}
+	}
+	return false, expectDelim(dec, ']')
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("expected %q, found %v", want, tok)
+	}
+	return nil
+}

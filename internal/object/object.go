@@ -1,0 +1,210 @@
+// Package object holds JSON objects the way PowerShell sees them: keys keep their
+// order and spelling, but are looked up case-insensitively. HelloID hands its
+// context to scripts as PowerShell objects, so `BaseUrl`, `baseurl` and `baseUrl`
+// name the same property and the binary must treat them alike.
+package object
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+)
+
+// Object is an ordered JSON object with case-insensitive keys. The zero value is
+// not usable; call New.
+type Object struct {
+	keys  []string       // as first spelled, in order
+	vals  []any          // values, parallel to keys
+	index map[string]int // folded key -> position
+}
+
+// New returns an empty object.
+func New() *Object { return &Object{index: map[string]int{}} }
+
+func fold(key string) string { return strings.ToLower(key) }
+
+// Len is the number of keys.
+func (o *Object) Len() int {
+	if o == nil {
+		return 0
+	}
+	return len(o.keys)
+}
+
+// Keys returns the keys in order, spelled as they arrived.
+func (o *Object) Keys() []string {
+	if o == nil {
+		return nil
+	}
+	return append([]string(nil), o.keys...)
+}
+
+// Get returns the value under key, matched case-insensitively.
+func (o *Object) Get(key string) (any, bool) {
+	if o == nil {
+		return nil, false
+	}
+	i, ok := o.index[fold(key)]
+	if !ok {
+		return nil, false
+	}
+	return o.vals[i], true
+}
+
+// Has reports whether key is present (even with a null value).
+func (o *Object) Has(key string) bool {
+	_, ok := o.Get(key)
+	return ok
+}
+
+// Object returns the nested object under key, or nil when there is none.
+func (o *Object) Object(key string) *Object {
+	v, _ := o.Get(key)
+	obj, _ := v.(*Object)
+	return obj
+}
+
+// Spelling returns the key as it was spelled in the object, or "" when absent.
+func (o *Object) Spelling(key string) string {
+	if o == nil {
+		return ""
+	}
+	if i, ok := o.index[fold(key)]; ok {
+		return o.keys[i]
+	}
+	return ""
+}
+
+// Set stores v under key. An existing key (in any casing) keeps its place and
+// spelling; a new key goes last.
+func (o *Object) Set(key string, v any) {
+	f := fold(key)
+	if i, ok := o.index[f]; ok {
+		o.vals[i] = v
+		return
+	}
+	o.index[f] = len(o.keys)
+	o.keys = append(o.keys, key)
+	o.vals = append(o.vals, v)
+}
+
+// Delete removes key (in any casing) if present.
+func (o *Object) Delete(key string) {
+	if o == nil {
+		return
+	}
+	f := fold(key)
+	i, ok := o.index[f]
+	if !ok {
+		return
+	}
+	o.keys = append(o.keys[:i], o.keys[i+1:]...)
+	o.vals = append(o.vals[:i], o.vals[i+1:]...)
+	delete(o.index, f)
+	for j := i; j < len(o.keys); j++ {
+		o.index[fold(o.keys[j])] = j
+	}
+}
+
+// Each calls fn for every key in order.
+func (o *Object) Each(fn func(key string, v any)) {
+	if o == nil {
+		return
+	}
+	for i, k := range o.keys {
+		fn(k, o.vals[i])
+	}
+}
+
+// Clone returns a deep copy.
+func (o *Object) Clone() *Object {
+	if o == nil {
+		return nil
+	}
+	c := New()
+	o.Each(func(k string, v any) { c.Set(k, cloneValue(v)) })
+	return c
+}
+
+func cloneValue(v any) any {
+	switch t := v.(type) {
+	case *Object:
+		return t.Clone()
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = cloneValue(e)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// Path follows a dotted path such as "Person.PrimaryContract.Title.Name",
+// case-insensitively. A key that itself contains dots is found too, so
+// "_extension.accessProfileLookupKey" resolves whether HelloID nested it or not.
+func (o *Object) Path(dotted string) (any, bool) {
+	if o == nil || dotted == "" {
+		return nil, false
+	}
+	if v, ok := o.Get(dotted); ok {
+		return v, true
+	}
+	head, rest, found := strings.Cut(dotted, ".")
+	if !found {
+		return nil, false
+	}
+	child, ok := o.Get(head)
+	if !ok {
+		return nil, false
+	}
+	if c, ok := child.(*Object); ok {
+		return c.Path(rest)
+	}
+	return nil, false
+}
+
+// MarshalJSON writes the object with its keys in order and without HTML
+// escaping, so that "&" stays "&" for the PowerShell side.
+func (o *Object) MarshalJSON() ([]byte, error) {
+	if o == nil {
+		return []byte("null"), nil
+	}
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if err := writeJSON(&buf, k); err != nil {
+			return nil, err
+		}
+		buf.WriteByte(':')
+		if err := writeJSON(&buf, o.vals[i]); err != nil {
+			return nil, err
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// Marshal encodes v as compact JSON without HTML escaping ("&" stays "&"), the
+// form every output of this binary uses.
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func writeJSON(buf *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - 1) // Encode appends a newline
+	return nil
+}

@@ -1,0 +1,120 @@
+package object
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDecodeKeysAreCaseInsensitiveAtEveryLevel(t *testing.T) {
+	o, err := DecodeObject([]byte(`{"actionContext":{"Configuration":{"BaseUrl":"https://x","siteid":"s"}}}`))
+	require.NoError(t, err)
+
+	for _, path := range []string{"actionContext.Configuration.BaseUrl", "ACTIONCONTEXT.configuration.baseurl", "ActionContext.Configuration.baseUrl"} {
+		v, ok := o.Path(path)
+		assert.True(t, ok, path)
+		assert.Equal(t, "https://x", v, path)
+	}
+	assert.Equal(t, "BaseUrl", o.Object("actioncontext").Object("CONFIGURATION").Spelling("baseurl"))
+}
+
+func TestDecodeKeepsOrderAndSpellingOnOutput(t *testing.T) {
+	in := `{"Zeta":1,"alpha":"Zoë & d'Hondt","Mid":{"b":[1,"2",null,true],"A":{}}}`
+	o, err := DecodeObject([]byte(in))
+	require.NoError(t, err)
+	out, err := Marshal(o)
+	require.NoError(t, err)
+	assert.Equal(t, in, string(out))
+}
+
+func TestDecodeRejects(t *testing.T) {
+	deep := ""
+	for i := 0; i < MaxDepth+1; i++ {
+		deep += "["
+	}
+	tests := []struct {
+		name, in, want string
+	}{
+		{"case duplicate", `{"a":{"BaseUrl":"x","baseurl":"y"}}`, `a has the key "baseurl" twice (as "BaseUrl" and "baseurl")`},
+		{"exact duplicate", `{"x":1,"x":2}`, `the top-level object has the key "x" twice`},
+		{"truncated", `{"a":`, "ends too early"},
+		{"syntax", `{"a" 1}`, "invalid JSON at byte"},
+		{"trailing", `{} {}`, "unexpected data after the JSON value"},
+		{"too deep", deep, "nests deeper than 100 levels"},
+		{"empty", ``, "ends too early"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode([]byte(tt.in))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestDecodeObjectWantsAnObject(t *testing.T) {
+	_, err := DecodeObject([]byte(`[1]`))
+	assert.EqualError(t, err, "expected a JSON object, got an array")
+}
+
+func TestPathFindsDottedKeysNestedOrFlat(t *testing.T) {
+	nested, _ := DecodeObject([]byte(`{"_extension":{"accessProfileLookupKey":"Teamleider"}}`))
+	flat, _ := DecodeObject([]byte(`{"_extension.accessProfileLookupKey":"Teamleider"}`))
+	for _, o := range []*Object{nested, flat} {
+		v, ok := o.Path("_Extension.AccessProfileLookupKey")
+		assert.True(t, ok)
+		assert.Equal(t, "Teamleider", v)
+	}
+	_, ok := nested.Path("_extension.missing")
+	assert.False(t, ok)
+	_, ok = nested.Path("_extension.accessProfileLookupKey.deeper")
+	assert.False(t, ok)
+}
+
+func TestSetDeleteClone(t *testing.T) {
+	o := New()
+	o.Set("FirstName", "Zoë")
+	o.Set("lastname", "d'Hondt")
+	o.Set("firstname", "Ĳsbrand") // same key, other casing: keeps place and spelling
+	assert.Equal(t, []string{"FirstName", "lastname"}, o.Keys())
+	c := o.Clone()
+	o.Delete("FIRSTNAME")
+	assert.Equal(t, []string{"lastname"}, o.Keys())
+	assert.False(t, o.Has("firstname"))
+	v, _ := c.Get("firstname")
+	assert.Equal(t, "Ĳsbrand", v)
+	assert.Equal(t, 2, c.Len())
+}
+
+func TestScalars(t *testing.T) {
+	for _, tt := range []struct {
+		in   any
+		text string
+		ok   bool
+	}{
+		{"2", "2", true}, {json.Number("2"), "2", true}, {nil, "", true}, {true, "true", true},
+		{2, "2", true}, {2.5, "2.5", true}, {New(), "", false}, {[]any{}, "", false},
+	} {
+		got, ok := Text(tt.in)
+		assert.Equal(t, tt.text, got, "%v", tt.in)
+		assert.Equal(t, tt.ok, ok, "%v", tt.in)
+	}
+	for _, tt := range []struct {
+		in       any
+		want, ok bool
+	}{
+		{true, true, true}, {"True", true, true}, {"1", true, true}, {json.Number("0"), false, true},
+		{"", false, true}, {"maybe", false, false}, {New(), false, false},
+	} {
+		got, ok := Bool(tt.in)
+		assert.Equal(t, tt.want, got, "%v", tt.in)
+		assert.Equal(t, tt.ok, ok, "%v", tt.in)
+	}
+	n, ok := Int(" 500 ")
+	assert.True(t, ok)
+	assert.Equal(t, 500, n)
+	_, ok = Int("5x")
+	assert.False(t, ok)
+}
