@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
+	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
 // MaxContextBytes bounds what is read from standard input. A real context is a
@@ -36,7 +37,7 @@ func Read(r io.Reader) (*Context, error) {
 // Decode decodes {actionContext, personContext} from raw bytes in any of the
 // encodings Windows PowerShell writes.
 func Decode(raw []byte) (*Context, error) {
-	text, err := ToUTF8(raw)
+	text, err := textenc.ToUTF8(raw)
 	if err != nil {
 		return nil, fmt.Errorf("the context cannot be read: %w", err)
 	}

@@ -302,4 +302,6 @@ func profileID(raw json.RawMessage) string {
 }
 
 // SameProfile compares profile GUIDs as IPassan does: without regard to case.
-func SameProfile(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
+func SameProfile(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}

@@ -1,0 +1,31 @@
+// Package repotest helps tests find the repository's own files (testdata,
+// fixtures, wrappers) wherever the test binary runs.
+package repotest
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Root is the repository's top folder (where go.mod is).
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// Path joins parts onto the repository root.
+func Path(parts ...string) string {
+	return filepath.Join(append([]string{Root()}, parts...)...)
+}
+
+// Read returns a repository file's bytes, failing the test when it is missing.
+func Read(t testing.TB, parts ...string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(Path(parts...))
+	if err != nil {
+		t.Fatalf("reading %s: %v", filepath.Join(parts...), err)
+	}
+	return b
+}
