@@ -26,6 +26,10 @@ type Person struct {
 	Architecture json.RawMessage
 	// Extra holds fields this client does not know, as IPassan sent them.
 	Extra map[string]json.RawMessage
+
+	// present marks the known fields the answer held (bit i: knownFields[i]),
+	// so that a field IPassan left out is told apart from an empty one.
+	present uint32
 }
 
 // Fields IPassan knows, spelled as its API spells them.
@@ -94,12 +98,37 @@ func (p Person) DisplayName() string {
 	return strings.TrimSpace(strings.TrimSpace(p.Firstname) + " " + strings.TrimSpace(p.Lastname))
 }
 
+// Has reports whether IPassan's answer held a known field. A Person built in
+// code rather than decoded has all of them.
+func (p Person) Has(field string) bool {
+	if p.present == 0 {
+		return true
+	}
+	f, _ := CanonicalField(field)
+	for i, k := range knownFields {
+		if k == f {
+			return p.present&(1<<i) != 0
+		}
+	}
+	return false
+}
+
+func (p *Person) markPresent(field string) {
+	f, _ := CanonicalField(field)
+	for i, k := range knownFields {
+		if k == f {
+			p.present |= 1 << i
+		}
+	}
+}
+
 // Value returns a field's value, by name in any casing or by a dotted path
 // ("accessType.doorPermanent", "architecture.name"). Known text fields come back
-// as text; other values as decoded JSON (see package object).
+// as text; other values as decoded JSON (see package object). ok is false for a
+// field the person does not have.
 func (p Person) Value(path string) (any, bool) {
 	if t, ok := p.text(path); ok {
-		return *t, true
+		return *t, p.Has(path)
 	}
 	head, rest, nested := strings.Cut(path, ".")
 	if f, _ := CanonicalField(head); f == FieldAccessType {
@@ -146,6 +175,7 @@ func (p *Person) UnmarshalJSON(b []byte) error {
 	}
 	*p = Person{}
 	for k, raw := range fields {
+		p.markPresent(k)
 		if t, ok := p.text(k); ok {
 			if s, isText := rawText(raw); isText {
 				*t = s

@@ -1,0 +1,118 @@
+// Package cli is the command line of ipassan-connector: cobra commands that
+// read HelloID's context, run a connector action and print its outputContext.
+// Commands return errors; Main alone turns them into exit statuses.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses (the CLI contract).
+const (
+	ExitOK     = 0
+	ExitFailed = 1
+	ExitUsage  = 2
+)
+
+// exitError carries a status out of a command without printing anything more:
+// the command has already said what happened.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// globalOptions are the flags every command takes, before or after its name.
+type globalOptions struct {
+	contextFile string
+	logLevel    levelFlag
+	logFormat   formatFlag
+}
+
+// Main runs the command line and returns the exit status.
+func Main(ctx context.Context, args []string, io IOStreams) int {
+	root := NewRoot(io)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var exit exitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &exit):
+		return exit.code
+	default:
+		// Anything cobra refused before a command ran: unknown command or flag,
+		// a bad flag value, stray arguments.
+		fmt.Fprintf(io.ErrOut, "ipassan-connector: %v\nRun 'ipassan-connector --help' for usage.\n", err)
+		return ExitUsage
+	}
+}
+
+// NewRoot builds the command tree.
+func NewRoot(io IOStreams) *cobra.Command {
+	g := &globalOptions{logLevel: levelFlag{zerolog.InfoLevel}, logFormat: formatFlag{"console"}}
+	root := &cobra.Command{
+		Use:   "ipassan-connector",
+		Short: "Provision IPassan door access from HelloID",
+		Long: `ipassan-connector is HelloID's target connector for IPassan (FDI Matelec) access control.
+
+HelloID's agent runs one command per lifecycle action, passing its context as JSON on
+standard input; the command prints the outputContext (Success, AuditLogs, …) as one JSON
+document on standard output. Logs go to standard error. Exit status: 0 success, 1 the
+action failed, 2 usage error.`,
+		Example: `  # What HelloID's create.ps1 does: the context on stdin, the outputContext on stdout
+  ipassan-connector create < context.json
+
+  # The same from a file, with debug logging on stderr
+  ipassan-connector create --context context.json --log-level debug`,
+		Version:       version(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.ErrOut)
+	root.SetVersionTemplate("ipassan-connector {{.Version}}\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return err })
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.contextFile, "context", "", "read the HelloID context from `FILE` instead of standard input")
+	pf.Var(&g.logLevel, "log-level", "log level on standard error: error, warn, info or debug")
+	pf.Var(&g.logFormat, "log-format", "log format on standard error: console or json")
+
+	for _, name := range []string{"create", "update", "enable", "disable", "delete"} {
+		root.AddCommand(newActionCmd(name, g, io))
+	}
+	return root
+}
+
+// version is the module version and VCS revision the binary was built from.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = "+dirty"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		v += " (commit " + rev + modified + ")"
+	}
+	return v
+}

@@ -1,0 +1,172 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/config"
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+)
+
+// rowRef is a mapping-table row chosen for a person.
+type rowRef struct {
+	LookupKey   string
+	ProfileID   string
+	ProfileName string
+	Line        int
+}
+
+// lookup maps a lookup key to its row; an unmapped key is an error quoting it.
+func (c *Connector) lookup(key, action string) (*rowRef, error) {
+	t, err := c.Mapping(action)
+	if err != nil {
+		return nil, err
+	}
+	row, ok := t.Lookup(key)
+	if !ok {
+		return nil, fmt.Errorf("lookup key %q is not in the access-profile mapping table", key)
+	}
+	return &rowRef{LookupKey: row.LookupKey, ProfileID: row.ProfileID, ProfileName: row.ProfileName, Line: row.Line}, nil
+}
+
+// Enable gives the person the door profile its lookup key maps to. In
+// permissions mode access belongs to grant and revoke, and enable only checks
+// that the account exists.
+func (c *Connector) Enable(ctx context.Context, in *helloid.Context) *helloid.Output {
+	const act = helloid.EnableAccount
+	ref, err := reference(in)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	if c.Config.AccessProfileSource == config.Permissions {
+		p, err := c.Client.GetPerson(ctx, ref)
+		if err != nil {
+			return helloid.Failure(act, c.readFailure(ref, err))
+		}
+		out := &helloid.Output{Success: true}
+		out.Log(act, fmt.Sprintf("IPassan person %s: access is managed through permissions (%s = %s); nothing to enable",
+			describePerson(p), config.KeyAccessProfileSource, config.Permissions), false)
+		return out
+	}
+	data, err := in.Data()
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	key, err := lookupKey(data)
+	if err == nil && key == "" {
+		err = fmt.Errorf("Data.%s is empty: no access profile can be chosen for IPassan person %s", lookupKeyPath, ref)
+	}
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	row, err := c.lookup(key, "enable")
+	if err != nil {
+		return helloid.Failure(act, fmt.Sprintf("Could not enable IPassan person %s: %s; nothing was sent", ref, err))
+	}
+
+	fields, err := c.accountFields(data)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	p, err := c.Client.GetPerson(ctx, ref)
+	if err != nil {
+		return helloid.Failure(act, c.readFailure(ref, err))
+	}
+	label := c.profileLabel(row.ProfileID)
+	out := &helloid.Output{Data: accountData(p, fields, nil)}
+	if ipassan.SameProfile(p.AccessType.DoorPermanent, row.ProfileID) {
+		out.Success = true
+		out.Log(act, fmt.Sprintf("IPassan person %s already has door profile %s", describePerson(p), label), false)
+		return out
+	}
+	change := fmt.Sprintf("door profile %s (lookup key %q; was %s)", label, key, c.profileLabel(p.AccessType.DoorPermanent))
+	if c.DryRun {
+		out.Success = true
+		out.Log(act, fmt.Sprintf("%senable IPassan person %s with %s", dryRunNote, describePerson(p), change), false)
+		return out
+	}
+	var form ipassan.Form
+	form.SetSlot(ipassan.SlotDoorPermanent, row.ProfileID)
+	if _, _, err := c.Client.UpdatePerson(ctx, ref, form); err != nil {
+		return failWith(out, act, fmt.Sprintf("Could not enable IPassan person %s: %s", ref, explain(err)))
+	}
+	if _, err := c.readBack(ctx, ref, row); err != nil {
+		return failWith(out, act, err.Error())
+	}
+	out.Success = true
+	out.Log(act, fmt.Sprintf("Enabled IPassan person %s: %s", describePerson(p), change), false)
+	return out
+}
+
+// Disable takes the door profile away: the leaver's access is gone. Only
+// doorPermanent is cleared; the other slots are managed by hand in IPassan.
+func (c *Connector) Disable(ctx context.Context, in *helloid.Context) *helloid.Output {
+	const act = helloid.DisableAccount
+	ref, err := reference(in)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	p, err := c.Client.GetPerson(ctx, ref)
+	if errors.Is(err, ipassan.ErrNotFound) {
+		out := &helloid.Output{Success: true}
+		out.Log(act, fmt.Sprintf("IPassan person %s does not exist (any more); nothing to disable", ref), false)
+		return out
+	}
+	if err != nil {
+		return helloid.Failure(act, c.readFailure(ref, err))
+	}
+	out := &helloid.Output{}
+	current := p.AccessType.DoorPermanent
+	if current == "" {
+		out.Success = true
+		out.Log(act, fmt.Sprintf("IPassan person %s has no door profile; nothing to disable", describePerson(p)), false)
+		return out
+	}
+	label := c.profileLabel(current)
+	if c.DryRun {
+		out.Success = true
+		out.Log(act, fmt.Sprintf("%sdisable IPassan person %s: remove door profile %s", dryRunNote, describePerson(p), label), false)
+		return out
+	}
+	var form ipassan.Form
+	form.SetSlot(ipassan.SlotDoorPermanent, "")
+	if _, _, err := c.Client.UpdatePerson(ctx, ref, form); err != nil {
+		return failWith(out, act, fmt.Sprintf("Could not disable IPassan person %s: %s", ref, explain(err)))
+	}
+	if _, err := c.readBack(ctx, ref, &rowRef{}); err != nil {
+		return failWith(out, act, err.Error())
+	}
+	out.Success = true
+	out.Log(act, fmt.Sprintf("Disabled IPassan person %s: removed door profile %s", describePerson(p), label), false)
+	return out
+}
+
+// readBack reads the person after a write. When want is given, the door
+// profile must now be want.ProfileID ("" for cleared): IPassan answers a write
+// of an unknown profile GUID with success and changes nothing, so reading back
+// is the only way to notice.
+func (c *Connector) readBack(ctx context.Context, ref string, want *rowRef) (ipassan.Person, error) {
+	p, err := c.Client.GetPerson(ctx, ref)
+	if err != nil {
+		return ipassan.Person{}, fmt.Errorf("IPassan accepted the change to person %s, but reading it back failed: %s", ref, explain(err))
+	}
+	if want == nil || ipassan.SameProfile(p.AccessType.DoorPermanent, want.ProfileID) {
+		return p, nil
+	}
+	if want.ProfileID == "" {
+		return p, fmt.Errorf("IPassan accepted clearing the door profile of person %s, but it still holds %s",
+			ref, c.profileLabel(p.AccessType.DoorPermanent))
+	}
+	return p, fmt.Errorf("IPassan ignored access profile %s for person %s (mapping table line %d, lookup key %q): the door profile is still %s; check that the GUID exists in IPassan",
+		c.profileLabel(want.ProfileID), ref, want.Line, want.LookupKey, c.profileLabel(p.AccessType.DoorPermanent))
+}
+
+// readFailure words a failed read of the account: not found is named as such.
+func (c *Connector) readFailure(ref string, err error) string {
+	if errors.Is(err, ipassan.ErrNotFound) {
+		return fmt.Sprintf("IPassan person %s was not found", ref)
+	}
+	return fmt.Sprintf("Could not read IPassan person %s: %s", ref, explain(err))
+}

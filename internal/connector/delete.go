@@ -1,0 +1,47 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+)
+
+// Delete removes the IPassan person. A person that is already gone is success.
+func (c *Connector) Delete(ctx context.Context, in *helloid.Context) *helloid.Output {
+	const act = helloid.DeleteAccount
+	ref, err := reference(in)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	gone := func() *helloid.Output {
+		out := &helloid.Output{Success: true}
+		out.Log(act, fmt.Sprintf("IPassan person %s does not exist (any more); nothing to delete", ref), false)
+		return out
+	}
+	p, err := c.Client.GetPerson(ctx, ref)
+	if errors.Is(err, ipassan.ErrNotFound) {
+		return gone()
+	}
+	if err != nil {
+		return helloid.Failure(act, c.readFailure(ref, err))
+	}
+	out := &helloid.Output{}
+	if c.DryRun {
+		out.Success = true
+		out.Log(act, fmt.Sprintf("%sdelete IPassan person %s", dryRunNote, describePerson(p)), false)
+		return out
+	}
+	err = c.Client.DeletePerson(ctx, ref)
+	if errors.Is(err, ipassan.ErrNotFound) {
+		return gone()
+	}
+	if err != nil {
+		return failWith(out, act, fmt.Sprintf("Could not delete IPassan person %s: %s", ref, explain(err)))
+	}
+	out.Success = true
+	out.Log(act, fmt.Sprintf("Deleted IPassan person %s", describePerson(p)), false)
+	return out
+}

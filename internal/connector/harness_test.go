@@ -1,0 +1,115 @@
+package connector_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/rs/zerolog"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/config"
+	"github.com/ipassan-connector/ipassan-connector/internal/connector"
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
+	"github.com/ipassan-connector/ipassan-connector/internal/secret"
+)
+
+const (
+	siteID       = "0d6c6f1e-5b0a-4f43-9d0e-4c1f6a2b7e01"
+	clientID     = "helloid"
+	clientSecret = "Sup3r&Secret=+%Zoë"
+
+	// Profiles that exist in the fake IPassan.
+	floor1   = "51ee893c-bb6e-4a65-b852-f79d09e242b1"
+	floor2   = "8b32bb39-5e9f-459b-8bf1-a864c35b3f79"
+	allDoors = "759e0521-32a2-43d2-b0d7-585001743b64"
+	// Mapped in the table but unknown to IPassan.
+	ghost = "00000000-dead-4bee-8f00-000000000000"
+)
+
+const mappingCSV = "HelloIDLookupKey;AccessProfileName;AccessProfileId\r\n" +
+	"Medewerker Servicedesk;Floor.1;" + floor1 + "\r\n" +
+	"Teamleider;Alle deuren;" + allDoors + "\r\n" +
+	"Consultant;Floor.2;" + floor2 + "\r\n" +
+	"Spookfunctie;Ghost;" + ghost + "\r\n"
+
+type m = map[string]any
+
+// env is one fake IPassan and the configuration pointing at it.
+type env struct {
+	t    *testing.T
+	fake *fake.Server
+	url  string
+	logs bytes.Buffer
+}
+
+func newEnv(t *testing.T, opts fake.Options, persons ...fake.Person) *env {
+	t.Helper()
+	f := fake.New(fake.Seed{
+		Clients:        []fake.Credential{{ClientID: clientID, ClientSecret: clientSecret}},
+		AccessProfiles: []fake.Profile{{UUID: floor1, Name: "Floor.1"}, {UUID: floor2, Name: "Floor.2"}, {UUID: allDoors, Name: "All"}},
+		Bases: []fake.BaseSeed{{UUID: "base-1", Name: "hq", Sites: []fake.SiteSeed{
+			{UUID: siteID, Name: "Main", Persons: persons},
+		}}},
+	}, opts)
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return &env{t: t, fake: f, url: srv.URL}
+}
+
+func (e *env) configuration(extra m) m {
+	c := m{
+		"clientId": clientID, "clientSecret": clientSecret, "baseUrl": e.url, "siteId": siteID,
+		"accessProfileMapping": mappingCSV,
+	}
+	for k, v := range extra {
+		if v == nil {
+			delete(c, k)
+		} else {
+			c[k] = v
+		}
+	}
+	return c
+}
+
+// run runs an action with an actionContext; Configuration is filled in
+// unless given.
+func (e *env) run(action string, actionContext m) *helloid.Output {
+	e.t.Helper()
+	if _, ok := actionContext["Configuration"]; !ok {
+		actionContext["Configuration"] = e.configuration(nil)
+	}
+	raw, err := json.Marshal(m{"actionContext": actionContext, "personContext": m{"Person": m{"ExternalId": "1001"}}})
+	require.NoError(e.t, err)
+	in, err := helloid.Decode(raw)
+	require.NoError(e.t, err)
+	cfgObj, err := in.Configuration()
+	require.NoError(e.t, err)
+	cfg, err := config.Parse(cfgObj)
+	require.NoError(e.t, err)
+	dry, err := in.DryRun()
+	require.NoError(e.t, err)
+	red := secret.NewRedactor()
+	log := zerolog.New(red.Writer(&e.logs)).Level(zerolog.DebugLevel)
+	client, err := ipassan.New(ipassan.Options{BaseURL: cfg.BaseURL, SiteID: cfg.SiteID, ClientID: cfg.ClientID,
+		ClientSecret: cfg.ClientSecret, ReadOnly: dry, Logger: log, Redactor: red})
+	require.NoError(e.t, err)
+	conn := &connector.Connector{Client: client, Config: cfg, DryRun: dry, Log: log}
+	out := connector.Actions[action].Run(conn, context.Background(), in)
+	require.NotNil(e.t, out)
+	return out
+}
+
+func (e *env) person(uuid string) (fake.Person, bool) { return e.fake.Person(siteID, uuid) }
+
+func (e *env) add(p fake.Person) fake.Person {
+	stored, ok := e.fake.AddPerson(siteID, p)
+	require.True(e.t, ok)
+	return stored
+}
+
+func ptr(s string) *string { return &s }
