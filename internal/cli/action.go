@@ -89,6 +89,7 @@ func runAction(ctx context.Context, action connector.Action, g *globalOptions, i
 		defer stop()
 		return action.Run(conn, ctx, in)
 	}()
+	out.Redact(red.Redact)
 	if err := out.Write(red.Writer(io.Out)); err != nil {
 		log.Error().Err(err).Msg("writing the outputContext")
 		return ExitFailed

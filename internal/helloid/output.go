@@ -79,6 +79,14 @@ func Failure(action, message string) *Output {
 	return o
 }
 
+// Redact passes every audit message through scrub (a secret.Redactor's
+// Redact), before JSON encoding can hide a secret behind escapes.
+func (o *Output) Redact(scrub func(string) string) {
+	for i := range o.AuditLogs {
+		o.AuditLogs[i].Message = scrub(o.AuditLogs[i].Message)
+	}
+}
+
 // Write prints the outputContext as one JSON document and a newline.
 func (o *Output) Write(w io.Writer) error {
 	if o.AuditLogs == nil {

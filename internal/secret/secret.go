@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -77,8 +78,9 @@ func spellings(value string) []string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(value)
 	htmlSafe, _ := json.Marshal(value)
-	unquote := func(b []byte) string { return strings.Trim(strings.TrimSpace(string(b)), `"`) }
-	return []string{value, unquote(plain.Bytes()), unquote(htmlSafe), url.QueryEscape(value), url.PathEscape(value)}
+	unquote := func(s string) string { s = strings.TrimSpace(s); return s[1 : len(s)-1] }
+	return []string{value, unquote(plain.String()), unquote(string(htmlSafe)), unquote(strconv.Quote(value)),
+		url.QueryEscape(value), url.PathEscape(value)}
 }
 
 func sortedByLength(set map[string]bool) []string {
