@@ -90,13 +90,17 @@ action failed, 2 usage error.`,
 	return root
 }
 
+// Version is set at build time (make build: -ldflags "-X …/internal/cli.Version=…");
+// without it the module version is used, "(devel)" for a local build.
+var Version = ""
+
 // version is the module version and VCS revision the binary was built from.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "(unknown)"
+		return orDefault(Version, "(unknown)")
 	}
-	v := info.Main.Version
+	v := orDefault(Version, info.Main.Version)
 	var rev, modified string
 	for _, s := range info.Settings {
 		switch s.Key {
@@ -115,4 +119,11 @@ func version() string {
 		v += " (commit " + rev + modified + ")"
 	}
 	return v
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

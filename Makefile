@@ -1,0 +1,35 @@
+# ipassan-connector: `make test` and `make demo` are all a newcomer needs.
+GO       ?= go
+BIN      := bin
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X github.com/ipassan-connector/ipassan-connector/internal/cli.Version=$(VERSION)
+GOBUILD  := $(GO) build -trimpath -buildvcs=auto -ldflags '$(LDFLAGS)'
+
+.PHONY: all build test demo vet clean windows
+
+all: test build
+
+## build: the connector, the fake IPassan and the demo driver into bin/
+build:
+	$(GOBUILD) -o $(BIN)/ipassan-connector ./cmd/ipassan-connector
+	$(GOBUILD) -o $(BIN)/ipassan-fake ./cmd/ipassan-fake
+	$(GOBUILD) -o $(BIN)/ipassan-demo ./cmd/ipassan-demo
+
+## windows: the connector for the HelloID agent
+windows:
+	GOOS=windows GOARCH=amd64 $(GOBUILD) -o $(BIN)/windows/ipassan-connector.exe ./cmd/ipassan-connector
+
+## vet: static checks
+vet:
+	$(GO) vet ./...
+
+## test: vet, then every test with the race detector
+test: vet
+	$(GO) test -race ./...
+
+## demo: the whole lifecycle for two persons against a local fake IPassan
+demo: build
+	$(BIN)/ipassan-demo --bin $(BIN) --testdata testdata
+
+clean:
+	rm -rf $(BIN)

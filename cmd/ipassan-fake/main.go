@@ -1,0 +1,161 @@
+// Command ipassan-fake serves a stateful stand-in for the IPassan API on
+// loopback: for the demo, for admins trying a configuration, and for tests
+// that drive the real binaries. See internal/ipassan/fake.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/config"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
+)
+
+type options struct {
+	addr        string
+	seed        string
+	addrFile    string
+	allowRemote bool
+	quiet       bool
+	fake        fake.Options
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	o := &options{}
+	cmd := &cobra.Command{
+		Use:   "ipassan-fake",
+		Short: "A stateful fake IPassan API on loopback",
+		Long: `ipassan-fake serves the IPassan endpoints ipassan-connector uses (token, persons of a site,
+bases and sites) from memory, seeded from a JSON file, with IPassan's known quirks: pages
+clamped to --max-page-size, type returned as a number, unknown access-profile GUIDs silently
+ignored, "Access Denied" for a site the client cannot see.
+
+Control endpoints for scripts: GET /_fake/stats, POST and DELETE /_fake/faults,
+GET /_fake/sites/{site}/persons.`,
+		Example: `  # The demo's IPassan: one base, one site, a demo client (see testdata/fake/seed.json)
+  ipassan-fake --seed testdata/fake/seed.json --addr 127.0.0.1:8080
+
+  # A random free port, written to a file for a script to read
+  ipassan-fake --seed testdata/fake/seed.json --addr 127.0.0.1:0 --addr-file /tmp/fake.addr
+
+  # Slow and stingy: 100 ms a request, at most 20 persons a page
+  ipassan-fake --seed testdata/fake/seed.json --latency 100ms --max-page-size 20`,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serve(cmd.Context(), o, stdout, stderr)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
+	f.StringVar(&o.seed, "seed", "", "JSON `file` with clients, access profiles, bases, sites and persons")
+	f.StringVar(&o.addrFile, "addr-file", "", "write the base URL to `file` once listening")
+	f.BoolVar(&o.allowRemote, "allow-remote", false, "listen on an address other than loopback")
+	f.BoolVar(&o.quiet, "quiet", false, "do not log each request on standard error")
+	f.IntVar(&o.fake.MaxPageSize, "max-page-size", 100, "clamp the persons asked per page to this")
+	f.DurationVar(&o.fake.Latency, "latency", 0, "add this delay to every request")
+	f.BoolVar(&o.fake.NotFoundAsEmpty, "not-found-as-empty", false, "answer an unknown person with 200 and {} instead of 404")
+	f.BoolVar(&o.fake.WrapPerson, "wrap-person", false, `answer single persons as {"data": …}`)
+	f.BoolVar(&o.fake.CursorAsText, "cursor-as-text", false, `write next_cursor as text ("50")`)
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := cmd.ExecuteContext(ctx); err != nil {
+		fmt.Fprintf(stderr, "ipassan-fake: %v\n", err)
+		return 2
+	}
+	return 0
+}
+
+func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	seed := fake.Seed{}
+	if o.seed != "" {
+		var err error
+		if seed, err = fake.LoadSeed(o.seed); err != nil {
+			return err
+		}
+	}
+	host, _, err := net.SplitHostPort(o.addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w", o.addr, err)
+	}
+	if !o.allowRemote && !config.IsLoopback(host) {
+		return fmt.Errorf("--addr %q is not a loopback address; the fake has no security, pass --allow-remote to insist", o.addr)
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	srv := fake.New(seed, o.fake)
+	var handler http.Handler = srv
+	if !o.quiet {
+		handler = logRequests(srv, stderr)
+	}
+	url := "http://" + ln.Addr().String()
+	if o.addrFile != "" {
+		if err := os.WriteFile(o.addrFile, []byte(url+"\n"), 0o600); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "ipassan-fake listening on %s (%s)\n", url, srv)
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(shutdown)
+	}()
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(stdout, "ipassan-fake stopped")
+	return nil
+}
+
+// logRequests writes one line a request: method, path, status, time taken.
+func logRequests(next http.Handler, w io.Writer) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: rw, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		fmt.Fprintf(w, "%s %-6s %s %d %s\n", start.Format("15:04:05.000"), r.Method, r.URL.RequestURI(), rec.status, time.Since(start).Round(time.Microsecond))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Hijack lets fault injection drop connections through the logger.
+func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := s.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("hijacking not supported")
+	}
+	s.status = 0
+	return hj.Hijack()
+}
