@@ -20,10 +20,10 @@ import (
 )
 
 const (
-	siteID  = "0d6c6f1e-5b0a-4f43-9d0e-4c1f6a2b7e01"
-	clientSecret  = "Sup3r&Secret=+%Zoë\"quoted\""
-	floor1  = "51ee893c-bb6e-4a65-b852-f79d09e242b1"
-	mapping = "HelloIDLookupKey;AccessProfileName;AccessProfileId\nMedewerker Servicedesk;Floor.1;" + floor1 + "\n"
+	siteID       = "0d6c6f1e-5b0a-4f43-9d0e-4c1f6a2b7e01"
+	clientSecret = "Sup3r&Secret=+%Zoë\"quoted\""
+	floor1       = "51ee893c-bb6e-4a65-b852-f79d09e242b1"
+	mapping      = "HelloIDLookupKey;AccessProfileName;AccessProfileId\nMedewerker Servicedesk;Floor.1;" + floor1 + "\n"
 )
 
 type m = map[string]any
