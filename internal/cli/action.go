@@ -5,18 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
-	"strings"
-	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/connector"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
-	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
-	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/secret"
 )
 
@@ -65,40 +59,15 @@ prints the outputContext as one JSON document. Exit status 0 when Success is tru
 // runAction runs one lifecycle action and prints its outputContext: exactly
 // one JSON document on standard output, whatever happens.
 func runAction(ctx context.Context, action connector.Action, g *globalOptions, io IOStreams) int {
-	red := secret.NewRedactor()
-	log := newLogger(red.Writer(io.ErrOut), g.logLevel.level, g.logFormat.value, io.ErrIsTerminal)
-	start := time.Now()
-	var requests func() int64
-	out := func() (out *helloid.Output) {
-		defer func() {
-			if r := recover(); r != nil {
-				log.Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).Msg("internal error")
-				out = helloid.Failure(action.Audit, fmt.Sprintf("Internal error in ipassan-connector %s: %v; nothing more was sent", action.Name, r))
-			}
-		}()
-		in, err := readContext(g.contextFile, io)
-		if err != nil {
-			return helloid.Failure(action.Audit, err.Error())
-		}
-		conn, err := newConnector(in, red, log)
-		if err != nil {
-			return helloid.Failure(action.Audit, err.Error())
-		}
-		requests = conn.Client.Requests
-		ctx, stop := context.WithTimeout(ctx, conn.Config.ActionTimeout)
-		defer stop()
+	s := newSession(g, io)
+	out := s.run(ctx, action.Name, action.Audit, func(ctx context.Context, in *helloid.Context, conn *connector.Connector) *helloid.Output {
 		return action.Run(conn, ctx, in)
-	}()
-	out.Redact(red.Redact)
-	if err := out.Write(red.Writer(io.Out)); err != nil {
-		log.Error().Err(err).Msg("writing the outputContext")
+	})
+	out.Redact(s.red.Redact)
+	if err := out.Write(s.red.Writer(io.Out)); err != nil {
+		s.log.Error().Err(err).Msg("writing the outputContext")
 		return ExitFailed
 	}
-	ev := log.Info().Str("action", action.Name).Bool("success", out.Success).Dur("took", time.Since(start))
-	if requests != nil {
-		ev = ev.Int64("requests", requests())
-	}
-	ev.Msg("action finished")
 	if !out.Success {
 		return ExitFailed
 	}
@@ -121,35 +90,7 @@ func readContext(file string, io IOStreams) (*helloid.Context, error) {
 	return helloid.Read(io.In)
 }
 
-// newConnector builds the connector an action runs on from the context's
-// Configuration and DryRun.
+// newConnector builds the connector an action runs on.
 func newConnector(in *helloid.Context, red *secret.Redactor, log zerolog.Logger) (*connector.Connector, error) {
-	cfgObj, err := in.Configuration()
-	if err != nil {
-		return nil, err
-	}
-	// Learn the secret before anything can echo it, even when the rest of the
-	// configuration is wrong.
-	if v, ok := cfgObj.Get(config.KeyClientSecret); ok {
-		if s, ok := object.Text(v); ok {
-			red.Add(s)
-		}
-	}
-	cfg, err := config.Parse(cfgObj)
-	if err != nil {
-		return nil, errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
-	}
-	dryRun, err := in.DryRun()
-	if err != nil {
-		return nil, err
-	}
-	client, err := ipassan.New(ipassan.Options{
-		BaseURL: cfg.BaseURL, SiteID: cfg.SiteID, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
-		RequestTimeout: cfg.RequestTimeout, ReadOnly: dryRun, Logger: log, Redactor: red,
-		UserAgent: "ipassan-connector/" + version(),
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &connector.Connector{Client: client, Config: cfg, DryRun: dryRun, Log: log}, nil
+	return connector.New(in, connector.Env{Redactor: red, Log: log, UserAgent: "ipassan-connector/" + version()})
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
@@ -42,7 +43,8 @@ func startFake(t *testing.T, persons ...fake.Person) (*fake.Server, string) {
 
 func contextJSON(t *testing.T, url string, ac m) string {
 	t.Helper()
-	cfg := m{"clientId": "helloid", "clientSecret": clientSecret, "baseUrl": url, "siteId": siteID, "accessProfileMapping": mapping}
+	cfg := m{"clientId": "helloid", "clientSecret": clientSecret, "baseUrl": url, "siteId": siteID, "accessProfileMapping": mapping,
+		"retryBackoffMilliseconds": 5}
 	if c, ok := ac["Configuration"].(m); ok {
 		for k, v := range c {
 			cfg[k] = v
@@ -200,7 +202,7 @@ func TestPanicBecomesAFailedOutputContext(t *testing.T) {
 	boom := connector.Action{Name: "boom", Audit: helloid.UpdateAccount,
 		Run: func(*connector.Connector, context.Context, *helloid.Context) *helloid.Output { panic("nil map") }}
 	var out, errOut bytes.Buffer
-	g := &globalOptions{logLevel: levelFlag{zerolog.InfoLevel}, logFormat: formatFlag{"json"}}
+	g := &globalOptions{logLevel: levelFlag{zerolog.InfoLevel}, logFormat: formatFlag{"json"}, timeout: time.Minute}
 	io := IOStreams{In: strings.NewReader(contextJSON(t, url, m{})), Out: &out, ErrOut: &errOut}
 	code := runAction(context.Background(), boom, g, io)
 	assert.Equal(t, 1, code)

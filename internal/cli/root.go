@@ -8,9 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/config"
 )
 
 // Exit statuses (the CLI contract).
@@ -31,6 +34,8 @@ type globalOptions struct {
 	contextFile string
 	logLevel    levelFlag
 	logFormat   formatFlag
+	// timeout bounds an action until its configuration says otherwise.
+	timeout time.Duration
 }
 
 // Main runs the command line and returns the exit status.
@@ -54,7 +59,7 @@ func Main(ctx context.Context, args []string, io IOStreams) int {
 
 // NewRoot builds the command tree.
 func NewRoot(io IOStreams) *cobra.Command {
-	g := &globalOptions{logLevel: levelFlag{zerolog.InfoLevel}, logFormat: formatFlag{"console"}}
+	g := &globalOptions{logLevel: levelFlag{zerolog.InfoLevel}, logFormat: formatFlag{"console"}, timeout: config.DefaultActionTimeout}
 	root := &cobra.Command{
 		Use:   "ipassan-connector",
 		Short: "Provision IPassan door access from HelloID",

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/secret"
+	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
 // Configuration keys, spelled as the contract and configuration.json spell them.
@@ -29,6 +30,9 @@ const (
 	KeyActionTimeout        = "actionTimeoutSeconds"
 	KeyRequestTimeout       = "requestTimeoutSeconds"
 	KeyPermissionAccessType = "permissionAccessType"
+	KeyRetryCount           = "retryCount"
+	KeyRetryBackoff         = "retryBackoffMilliseconds"
+	KeyCABundlePath         = "caBundlePath"
 )
 
 // AccessProfileSource says who decides a person's door profile.
@@ -50,6 +54,8 @@ const (
 	DefaultConcurrency    = 8
 	DefaultActionTimeout  = 25 * time.Second
 	DefaultRequestTimeout = 10 * time.Second
+	DefaultRetryCount     = 3 // so a request is tried up to 4 times
+	DefaultRetryBackoff   = 500 * time.Millisecond
 )
 
 // Config is a validated configuration.
@@ -67,6 +73,9 @@ type Config struct {
 	ActionTimeout        time.Duration
 	RequestTimeout       time.Duration
 	PermissionAccessType string
+	RetryCount           int
+	RetryBackoff         time.Duration
+	CABundlePath         string
 }
 
 // Parse reads a Configuration object. Every problem is reported, each naming
@@ -85,11 +94,14 @@ func Parse(o *object.Object) (Config, error) {
 		ActionTimeout:        p.seconds(KeyActionTimeout, DefaultActionTimeout, 1, 3600),
 		RequestTimeout:       p.seconds(KeyRequestTimeout, DefaultRequestTimeout, 1, 600),
 		PermissionAccessType: p.choice(KeyPermissionAccessType, Slots[0], Slots...),
+		RetryCount:           p.integer(KeyRetryCount, DefaultRetryCount, 0, 10),
+		RetryBackoff:         time.Duration(p.integer(KeyRetryBackoff, int(DefaultRetryBackoff/time.Millisecond), 1, 60000)) * time.Millisecond,
+		CABundlePath:         p.text(KeyCABundlePath),
 		AccessProfileSource:  AccessProfileSource(p.choice(KeyAccessProfileSource, string(Lifecycle), string(Lifecycle), string(Permissions))),
 	}
 	c.BaseURL = p.baseURL()
 	if c.SiteID != "" && !SafeID(c.SiteID) {
-		p.fail("configuration key %s must be the site GUID, got %q", KeySiteID, c.SiteID)
+		p.fail("configuration key %s must be the site GUID, got %s", KeySiteID, textenc.Quote(c.SiteID))
 	}
 	if c.MappingPath != "" && strings.TrimSpace(c.MappingText) != "" {
 		p.fail("configuration keys %s and %s are both set: keep only one", KeyMappingPath, KeyMapping)
@@ -97,10 +109,13 @@ func Parse(o *object.Object) (Config, error) {
 	return c, errors.Join(p.errs...)
 }
 
+// maxIDLength is far above a GUID's 36 characters and far below anything hostile.
+const maxIDLength = 128
+
 // SafeID reports whether s can stand as one segment of an IPassan URL path: a
 // GUID or a similar identifier, never "..", "/" or "?".
 func SafeID(s string) bool {
-	if s == "" || strings.Trim(s, ".") == "" {
+	if s == "" || len(s) > maxIDLength || strings.Trim(s, ".") == "" {
 		return false
 	}
 	for _, r := range s {
@@ -171,7 +186,7 @@ func (p *parser) integer(key string, def, min, max int) int {
 	}
 	n, ok := object.Int(s)
 	if !ok || n < min || n > max {
-		p.fail("configuration key %s must be a whole number from %d to %d, got %q", key, min, max, s)
+		p.fail("configuration key %s must be a whole number from %d to %d, got %s", key, min, max, textenc.Quote(s))
 		return def
 	}
 	return n
@@ -194,7 +209,7 @@ func (p *parser) choice(key, def string, allowed ...string) string {
 			return a
 		}
 	}
-	p.fail("configuration key %s must be one of %s, got %q", key, strings.Join(allowed, ", "), s)
+	p.fail("configuration key %s must be one of %s, got %s", key, strings.Join(allowed, ", "), textenc.Quote(s))
 	return def
 }
 
@@ -210,13 +225,13 @@ func (p *parser) baseURL() *url.URL {
 		p.fail("configuration key %s must not contain a user name or password; use %s and %s", KeyBaseURL, KeyClientID, KeyClientSecret)
 		return nil
 	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
-		p.fail("configuration key %s must be an address such as https://ipassan.com, got %q", KeyBaseURL, s)
+		p.fail("configuration key %s must be an address such as https://ipassan.com, got %s", KeyBaseURL, textenc.Quote(s))
 		return nil
 	case u.Scheme == "http" && !IsLoopback(u.Hostname()):
-		p.fail("configuration key %s must use https (plain http is allowed only for a loopback host such as 127.0.0.1), got %q", KeyBaseURL, s)
+		p.fail("configuration key %s must use https (plain http is allowed only for a loopback host such as 127.0.0.1), got %s", KeyBaseURL, textenc.Quote(s))
 		return nil
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		p.fail("configuration key %s must not have a query or fragment, got %q", KeyBaseURL, s)
+		p.fail("configuration key %s must not have a query or fragment, got %s", KeyBaseURL, textenc.Quote(s))
 		return nil
 	}
 	// The API lives under /api/v1; accept a base that already names it.

@@ -27,10 +27,12 @@ func TestConfigurationFormMatchesTheKeys(t *testing.T) {
 	require.NoError(t, json.Unmarshal(repotest.Read(t, "configuration.json"), &form))
 
 	keys := []string{KeyClientID, KeyClientSecret, KeyBaseURL, KeySiteID, KeyMappingPath, KeyMapping, KeyAccessProfileSource,
-		KeyConnectorPath, KeyPageSize, KeyConcurrency, KeyActionTimeout, KeyRequestTimeout, KeyPermissionAccessType}
+		KeyConnectorPath, KeyPageSize, KeyConcurrency, KeyActionTimeout, KeyRequestTimeout, KeyPermissionAccessType,
+		KeyRetryCount, KeyRetryBackoff, KeyCABundlePath}
 	required := map[string]bool{KeyClientID: true, KeyClientSecret: true, KeyBaseURL: true, KeySiteID: true, KeyConnectorPath: true}
 	defaults := map[string]string{KeyPageSize: "50", KeyConcurrency: "8", KeyActionTimeout: "25", KeyRequestTimeout: "10",
-		KeyAccessProfileSource: "lifecycle", KeyPermissionAccessType: "doorPermanent"}
+		KeyAccessProfileSource: "lifecycle", KeyPermissionAccessType: "doorPermanent",
+		KeyRetryCount: "3", KeyRetryBackoff: "500"}
 
 	seen := map[string]bool{}
 	for _, f := range form {

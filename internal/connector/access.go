@@ -26,7 +26,7 @@ func (c *Connector) lookup(key, action string) (*rowRef, error) {
 	}
 	row, ok := t.Lookup(key)
 	if !ok {
-		return nil, fmt.Errorf("lookup key %q is not in the access-profile mapping table", key)
+		return nil, fmt.Errorf("lookup key %s is not in the access-profile mapping table", quote(key))
 	}
 	return &rowRef{LookupKey: row.LookupKey, ProfileID: row.ProfileID, ProfileName: row.ProfileName, Line: row.Line}, nil
 }
@@ -81,7 +81,7 @@ func (c *Connector) Enable(ctx context.Context, in *helloid.Context) *helloid.Ou
 		out.Log(act, fmt.Sprintf("IPassan person %s already has door profile %s", describePerson(p), label), false)
 		return out
 	}
-	change := fmt.Sprintf("door profile %s (lookup key %q; was %s)", label, key, c.profileLabel(p.AccessType.DoorPermanent))
+	change := fmt.Sprintf("door profile %s (lookup key %s; was %s)", label, quote(key), c.profileLabel(p.AccessType.DoorPermanent))
 	if c.DryRun {
 		out.Success = true
 		out.Log(act, fmt.Sprintf("%senable IPassan person %s with %s", dryRunNote, describePerson(p), change), false)
@@ -159,8 +159,8 @@ func (c *Connector) readBack(ctx context.Context, ref string, want *rowRef) (ipa
 		return p, fmt.Errorf("IPassan accepted clearing the door profile of person %s, but it still holds %s",
 			ref, c.profileLabel(p.AccessType.DoorPermanent))
 	}
-	return p, fmt.Errorf("IPassan ignored access profile %s for person %s (mapping table line %d, lookup key %q): the door profile is still %s; check that the GUID exists in IPassan",
-		c.profileLabel(want.ProfileID), ref, want.Line, want.LookupKey, c.profileLabel(p.AccessType.DoorPermanent))
+	return p, fmt.Errorf("IPassan ignored access profile %s for person %s (mapping table line %d, lookup key %s): the door profile is still %s; check that the GUID exists in IPassan",
+		c.profileLabel(want.ProfileID), ref, want.Line, quote(want.LookupKey), c.profileLabel(p.AccessType.DoorPermanent))
 }
 
 // readFailure words a failed read of the account: not found is named as such.

@@ -16,6 +16,7 @@ import (
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
 // Connector runs actions against one IPassan site.
@@ -99,9 +100,14 @@ func explain(err error) string {
 		msg += " (check clientId and clientSecret)"
 	case errors.Is(err, ipassan.ErrAccessDenied):
 		msg += " (check siteId and the API client's rights on that site)"
+	case errors.Is(err, ipassan.ErrTLS):
+		msg += " (certificates are always verified; for a private CA set caBundlePath)"
 	}
 	return msg
 }
+
+// quote repeats a value in a message: escaped and cut short.
+var quote = textenc.Quote
 
 // dryRunNote marks what a preview would have done.
 const dryRunNote = "DryRun: would "

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -40,8 +41,8 @@ func (c *Connector) Create(ctx context.Context, in *helloid.Context) *helloid.Ou
 			out.AccountReference = &ref
 			*out.AccountCorrelated = true
 			out.Data = accountData(*existing, fields, nil)
-			out.Log(helloid.CorrelateAccount, fmt.Sprintf("Correlated to IPassan person %s on %s = %q; nothing was changed",
-				describePerson(*existing), corr.AccountField, corr.PersonFieldValue), false)
+			out.Log(helloid.CorrelateAccount, fmt.Sprintf("Correlated to IPassan person %s on %s = %s; nothing was changed",
+				describePerson(*existing), corr.AccountField, quote(corr.PersonFieldValue)), false)
 			return out
 		}
 	}
@@ -59,19 +60,66 @@ func (c *Connector) Create(ctx context.Context, in *helloid.Context) *helloid.Ou
 	if c.DryRun {
 		out.Success = true
 		out.Data = mappedData(fields)
-		out.Log(helloid.CreateAccount, fmt.Sprintf("%screate IPassan person %q with %s", dryRunNote, name, fieldNames(fields)), false)
+		out.Log(helloid.CreateAccount, fmt.Sprintf("%screate IPassan person %s with %s", dryRunNote, quote(name), fieldNames(fields)), false)
 		return out
 	}
-	p, err := c.Client.CreatePerson(ctx, form)
+	p, confirmed, err := c.createOnce(ctx, corr, form)
 	if err != nil {
-		return failWith(out, helloid.CreateAccount, fmt.Sprintf("Could not create IPassan person %q: %s", name, explain(err)))
+		return failWith(out, helloid.CreateAccount, fmt.Sprintf("Could not create IPassan person %s: %s", quote(name), err))
 	}
 	ref := p.UUID
 	out.Success = true
 	out.AccountReference = &ref
 	out.Data = accountData(p, fields, sent)
-	out.Log(helloid.CreateAccount, fmt.Sprintf("Created IPassan person %s", describePerson(p)), false)
+	msg := fmt.Sprintf("Created IPassan person %s", describePerson(p))
+	if confirmed != "" {
+		msg += "; " + confirmed
+	}
+	out.Log(helloid.CreateAccount, msg, false)
 	return out
+}
+
+// createOnce sends the POST so that the person exists once, whatever happens
+// to the answer. A create is never repeated blindly: after an ambiguous
+// failure (timeout, dropped connection, 5xx, unreadable answer) the site is
+// searched again for the correlation value, and only when nothing is found is
+// the POST sent once more. confirmed explains a person found that way.
+func (c *Connector) createOnce(ctx context.Context, corr helloid.Correlation, form ipassan.Form) (p ipassan.Person, confirmed string, err error) {
+	p, err = c.Client.CreatePerson(ctx, form)
+	for attempt := 1; err != nil && ipassan.Ambiguous(err); attempt++ {
+		if !corr.Enabled {
+			return p, "", fmt.Errorf("%s; the person may have been created, and without correlation there is no value to look it up by: check IPassan before this create runs again", explain(err))
+		}
+		c.Log.Warn().Err(err).Msg("create answer lost; looking the person up before anything else is sent")
+		found, ferr := c.findPersons(ctx, corr.AccountField, corr.PersonFieldValue)
+		switch {
+		case ferr != nil:
+			return p, "", fmt.Errorf("%s; looking the person up afterwards failed too: %s", explain(err), explain(ferr))
+		case len(found) == 1:
+			return found[0], fmt.Sprintf("IPassan's answer was lost (%s); found the person by %s = %s", kindOf(err), corr.AccountField, quote(corr.PersonFieldValue)), nil
+		case len(found) > 1:
+			return p, "", fmt.Errorf("%s; afterwards %d persons have %s = %s: check IPassan for a duplicate", explain(err), len(found), corr.AccountField, quote(corr.PersonFieldValue))
+		case attempt == 2:
+			return p, "", fmt.Errorf("%s, twice; no person with %s = %s exists, so nothing was created", explain(err), corr.AccountField, quote(corr.PersonFieldValue))
+		}
+		p, err = c.Client.CreatePerson(ctx, form)
+	}
+	if err != nil {
+		return p, "", errors.New(explain(err))
+	}
+	return p, "", nil
+}
+
+// kindOf names an IPassan failure briefly: "temporarily unavailable".
+func kindOf(err error) string {
+	var e *ipassan.Error
+	if errors.As(err, &e) {
+		if e.Status > 0 {
+			return fmt.Sprintf("%s, HTTP %d", e.Kind, e.Status)
+		}
+		return e.Kind.Error()
+	}
+	return err.Error()
 }
 
 // maxListed bounds how many uuids a message lists.
@@ -94,7 +142,7 @@ func (c *Connector) correlate(ctx context.Context, corr helloid.Correlation, out
 	}
 	found, err := c.findPersons(ctx, corr.AccountField, corr.PersonFieldValue)
 	if err != nil {
-		return fail(fmt.Sprintf("Could not look for an IPassan person with %s = %q: %s", corr.AccountField, corr.PersonFieldValue, explain(err)))
+		return fail(fmt.Sprintf("Could not look for an IPassan person with %s = %s: %s", corr.AccountField, quote(corr.PersonFieldValue), explain(err)))
 	}
 	switch len(found) {
 	case 0:
@@ -110,8 +158,8 @@ func (c *Connector) correlate(ctx context.Context, corr helloid.Correlation, out
 	if len(found) > maxListed {
 		more = ", …"
 	}
-	return fail(fmt.Sprintf("Found %d IPassan persons with %s = %q (%s%s): cannot tell which one to take over; nothing was sent",
-		len(found), corr.AccountField, corr.PersonFieldValue, strings.Join(ids, ", "), more))
+	return fail(fmt.Sprintf("Found %d IPassan persons with %s = %s (%s%s): cannot tell which one to take over; nothing was sent",
+		len(found), corr.AccountField, quote(corr.PersonFieldValue), strings.Join(ids, ", "), more))
 }
 
 func orDefault(s, def string) string {

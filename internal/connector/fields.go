@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
@@ -48,8 +49,13 @@ func accountFields(data *object.Object) ([]accountField, []string, error) {
 			return
 		}
 		text, ok := object.Text(v)
-		if !ok {
+		switch {
+		case !ok:
 			problems = append(problems, fmt.Sprintf("Data.%s must be text, got %s", key, object.Kind(v)))
+			return
+		case utf8.RuneCountInString(text) > maxFieldLength:
+			problems = append(problems, fmt.Sprintf("Data.%s is %d characters long; an IPassan field holds at most %d",
+				key, utf8.RuneCountInString(text), maxFieldLength))
 			return
 		}
 		name, _ := ipassan.CanonicalField(key)
@@ -60,6 +66,10 @@ func accountFields(data *object.Object) ([]accountField, []string, error) {
 	}
 	return out, skipped, nil
 }
+
+// maxFieldLength is generous for names, mail and numbers (IPassan's `other`
+// holds 255); a longer value is a broken mapping, not a person.
+const maxFieldLength = 1024
 
 // lookupKey returns Data._extension.accessProfileLookupKey, trimmed.
 func lookupKey(data *object.Object) (string, error) {
@@ -113,7 +123,9 @@ type change struct {
 	From, To string
 }
 
-func (c change) String() string { return fmt.Sprintf("%s %q → %q", c.Name, c.From, c.To) }
+func (c change) String() string {
+	return fmt.Sprintf("%s %s → %s", c.Name, quote(c.From), quote(c.To))
+}
 
 func listChanges(cs []change) string {
 	parts := make([]string, len(cs))

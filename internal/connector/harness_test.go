@@ -6,14 +6,13 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/connector"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
-	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
 	"github.com/ipassan-connector/ipassan-connector/internal/secret"
 )
@@ -41,10 +40,11 @@ type m = map[string]any
 
 // env is one fake IPassan and the configuration pointing at it.
 type env struct {
-	t    *testing.T
-	fake *fake.Server
-	url  string
-	logs bytes.Buffer
+	t        *testing.T
+	fake     *fake.Server
+	url      string
+	logs     bytes.Buffer
+	deadline time.Duration // of each action; 0 for none
 }
 
 func newEnv(t *testing.T, opts fake.Options, persons ...fake.Person) *env {
@@ -64,7 +64,7 @@ func newEnv(t *testing.T, opts fake.Options, persons ...fake.Person) *env {
 func (e *env) configuration(extra m) m {
 	c := m{
 		"clientId": clientID, "clientSecret": clientSecret, "baseUrl": e.url, "siteId": siteID,
-		"accessProfileMapping": mappingCSV,
+		"accessProfileMapping": mappingCSV, "retryBackoffMilliseconds": 5,
 	}
 	for k, v := range extra {
 		if v == nil {
@@ -87,19 +87,16 @@ func (e *env) run(action string, actionContext m) *helloid.Output {
 	require.NoError(e.t, err)
 	in, err := helloid.Decode(raw)
 	require.NoError(e.t, err)
-	cfgObj, err := in.Configuration()
-	require.NoError(e.t, err)
-	cfg, err := config.Parse(cfgObj)
-	require.NoError(e.t, err)
-	dry, err := in.DryRun()
-	require.NoError(e.t, err)
 	red := secret.NewRedactor()
-	log := zerolog.New(red.Writer(&e.logs)).Level(zerolog.DebugLevel)
-	client, err := ipassan.New(ipassan.Options{BaseURL: cfg.BaseURL, SiteID: cfg.SiteID, ClientID: cfg.ClientID,
-		ClientSecret: cfg.ClientSecret, ReadOnly: dry, Logger: log, Redactor: red})
+	conn, err := connector.New(in, connector.Env{Redactor: red, Log: zerolog.New(red.Writer(&e.logs)).Level(zerolog.DebugLevel)})
 	require.NoError(e.t, err)
-	conn := &connector.Connector{Client: client, Config: cfg, DryRun: dry, Log: log}
-	out := connector.Actions[action].Run(conn, context.Background(), in)
+	ctx := context.Background()
+	if e.deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.deadline)
+		defer cancel()
+	}
+	out := connector.Actions[action].Run(conn, ctx, in)
 	require.NotNil(e.t, out)
 	return out
 }

@@ -34,7 +34,7 @@ func (c *Connector) findPersons(ctx context.Context, field, value string) ([]ipa
 	}
 	c.Log.Debug().Int("scanned", scanned).Int("found", len(found)).Str("field", field).Msg("correlation scan")
 	if !seen && !knownPath(field) {
-		return nil, fmt.Errorf("CorrelationConfiguration.AccountField %q is not an IPassan person field (none of the %d persons of the site has it); correlate on number or mail", field, scanned)
+		return nil, fmt.Errorf("CorrelationConfiguration.AccountField %s is not an IPassan person field (none of the %d persons of the site has it); correlate on number or mail", quote(field), scanned)
 	}
 	return found, nil
 }

@@ -5,10 +5,11 @@ package ipassan
 
 import (
 	"context"
-	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -34,12 +35,15 @@ type Options struct {
 	ClientID       string
 	ClientSecret   secret.Secret
 	RequestTimeout time.Duration // per request; 0 means 10 s
+	Attempts       int           // tries of a retryable request; 0 means DefaultAttempts
+	Backoff        time.Duration // first wait between tries; 0 means DefaultBackoff
 	// ReadOnly refuses every write before it leaves the process: the dry-run
 	// guarantee does not rest on each action remembering to check.
 	ReadOnly  bool
 	Logger    zerolog.Logger
 	Redactor  *secret.Redactor // learns every token the client receives
 	UserAgent string
+	RootCAs   *x509.CertPool // nil: the system's (see LoadCABundle)
 }
 
 // Client talks to one IPassan site. It is safe for concurrent use.
@@ -48,6 +52,7 @@ type Client struct {
 	http     *resty.Client
 	base     string // base URL + APIPrefix
 	requests atomic.Int64
+	activity atomic.Pointer[string]
 
 	mu      sync.Mutex
 	token   string
@@ -72,7 +77,7 @@ func New(opts Options) (*Client, error) {
 	c := &Client{opts: opts, base: strings.TrimRight(opts.BaseURL.String(), "/") + APIPrefix}
 	c.http = resty.New().
 		SetTimeout(opts.RequestTimeout).
-		SetTLSClientConfig(&tls.Config{MinVersion: tls.VersionTLS12}).
+		SetTLSClientConfig(tlsConfig(opts.RootCAs)).
 		SetRedirectPolicy(sameHostRedirects(opts.BaseURL.Host)).
 		SetLogger(restyLogger{opts.Logger}).
 		SetResponseBodyLimit(maxBody).
@@ -160,7 +165,10 @@ func (c *Client) tokenLocked(ctx context.Context) (string, error) {
 	form.Set("scope", "all")
 	form.Set("client_id", c.opts.ClientID)
 	form.Set("client_secret", c.opts.ClientSecret.Reveal())
-	ans, err := c.send(ctx, request{method: http.MethodPost, path: "/token", form: &form}, "")
+	// Asking for a token twice is harmless, so the token request retries like a read.
+	ans, err := c.retrying(ctx, http.MethodGet, func() (answer, error) {
+		return c.send(ctx, request{method: http.MethodPost, path: "/token", form: &form}, "")
+	})
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && (e.Kind == ErrValidation || e.Kind == ErrAccessDenied) {
@@ -188,24 +196,28 @@ func (c *Client) tokenLocked(ctx context.Context) (string, error) {
 	return c.token, nil
 }
 
-// do sends an authenticated request. A 401 means the token went stale: log in
-// again once and repeat.
+// do sends an authenticated request, retrying what is safe to retry (see
+// retry.go). A 401 means the token went stale: log in again once and repeat.
 func (c *Client) do(ctx context.Context, req request) (answer, error) {
 	if c.opts.ReadOnly && req.method != http.MethodGet {
 		return answer{}, &Error{Kind: ErrReadOnly, Method: req.method, Path: APIPrefix + req.path}
 	}
-	for attempt := 1; ; attempt++ {
-		tok, err := c.bearer(ctx)
-		if err != nil {
-			return answer{}, err
+	relogged := false
+	return c.retrying(ctx, req.method, func() (answer, error) {
+		for {
+			tok, err := c.bearer(ctx)
+			if err != nil {
+				return answer{}, final{err} // the token request did its own retrying
+			}
+			ans, err := c.send(ctx, req, tok)
+			if !relogged && errors.Is(err, ErrAuth) {
+				relogged = true
+				c.forget(tok)
+				continue
+			}
+			return ans, err
 		}
-		ans, err := c.send(ctx, req, tok)
-		if attempt == 1 && errors.Is(err, ErrAuth) {
-			c.forget(tok)
-			continue
-		}
-		return ans, err
-	}
+	})
 }
 
 // forget drops a token IPassan no longer accepts.
@@ -234,6 +246,8 @@ func (c *Client) send(ctx context.Context, req request, tok string) (answer, err
 	path := APIPrefix + req.path
 	start := time.Now()
 	c.requests.Add(1)
+	c.setActivity(req.method + " " + path)
+	defer c.setActivity("")
 	resp, err := r.Execute(req.method, c.base+req.path)
 	log := c.opts.Logger.Debug().Str("method", req.method).Str("path", path)
 	if err != nil {
@@ -260,15 +274,25 @@ func (c *Client) send(ctx context.Context, req request, tok string) (answer, err
 	return answer{}, e
 }
 
-// ErrTimeout: no answer before the deadline.
+// ErrTimeout: no answer in time.
 var ErrTimeout = errors.New("no answer in time")
 
 func (c *Client) transportError(ctx context.Context, method, path string, err error) *Error {
 	e := &Error{Kind: ErrTransient, Method: method, Path: path, Err: err}
 	var ue *url.Error
+	var op *net.OpError
 	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		e.Kind, e.Message = ErrTimeout, "the action was interrupted"
 	case ctx.Err() != nil:
-		e.Kind, e.Message = ErrTimeout, "the action's deadline passed"
+		e.Kind, e.Message = ErrTimeout, "no answer before the action's deadline"
+	case isTLSFailure(err):
+		// Certificates and protocol versions do not fix themselves: no retry.
+		e.Kind, e.Message = ErrTLS, c.opts.Redactor.Redact(clip(err.Error()))
+	case errors.As(err, &op) && op.Op == "dial":
+		// Nothing reached IPassan: even a create may be sent again.
+		e.NotSent = true
+		e.Message = c.opts.Redactor.Redact(clip(op.Err.Error()))
 	case errors.As(err, &ue) && ue.Timeout():
 		e.Kind, e.Message = ErrTimeout, fmt.Sprintf("no answer within %s", c.opts.RequestTimeout)
 	default:

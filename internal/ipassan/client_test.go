@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
@@ -72,6 +73,9 @@ func (h *harness) newClient(t *testing.T, o ipassan.Options) *ipassan.Client {
 		o.ClientSecret = secret.New(password)
 	}
 	o.Redactor = red
+	if o.Backoff == 0 {
+		o.Backoff = time.Millisecond
+	}
 	o.Logger = zerolog.New(red.Writer(h.logs)).Level(zerolog.DebugLevel)
 	c, err := ipassan.New(o)
 	require.NoError(t, err)
@@ -276,10 +280,11 @@ func TestSecretsNeverInLogsOrErrors(t *testing.T) {
 
 func TestConnectionErrorsAreTransient(t *testing.T) {
 	h := newHarness(t, fake.Options{}, fake.Person{UUID: "p-1", Lastname: "Bos"})
-	// Two drops: net/http itself replays a GET once on a reused connection.
-	h.fake.AddFault(fake.Fault{Route: fake.RouteGet, Drop: true, Times: 2})
+	h.fake.AddFault(fake.Fault{Route: fake.RouteGet, Drop: true})
 	_, err := h.client.GetPerson(context.Background(), "p-1")
 	assert.ErrorIs(t, err, ipassan.ErrTransient)
+	assert.ErrorContains(t, err, "(after 4 attempts)")
+	h.fake.ClearFaults()
 
 	h.fake.AddFault(fake.Fault{Route: fake.RouteList, Garbage: true, Times: 1})
 	for _, err := range h.client.Persons(context.Background(), 50) {

@@ -35,6 +35,9 @@ type Error struct {
 	Message    string        // IPassan's own words, or what went wrong on the way
 	RetryAfter time.Duration // from a Retry-After header, when given
 	Err        error         // the transport error, when there was no answer
+	NotSent    bool          // the request never reached IPassan (connecting failed)
+	Attempts   int           // how many times it was sent, when more than once
+	GaveUp     string        // why retrying stopped early, when it did
 }
 
 func (e *Error) Error() string {
@@ -50,7 +53,30 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	if e.GaveUp != "" {
+		b.WriteString("; ")
+		b.WriteString(e.GaveUp)
+	}
 	return b.String()
+}
+
+// Ambiguous reports whether a failed create may nonetheless have created the
+// person: the request went out but no clear answer came back (a timeout, a
+// dropped connection, a 5xx, an answer that cannot be read). 429 and other 4xx
+// mean nothing was created.
+func Ambiguous(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.NotSent {
+		return false
+	}
+	switch e.Kind {
+	case ErrTransient, ErrTimeout, ErrServer, ErrProtocol:
+		return true
+	}
+	return false
 }
 
 // Is makes errors.Is(err, ErrNotFound) and friends work.

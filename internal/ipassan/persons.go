@@ -15,6 +15,7 @@ import (
 
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
+	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
 // ErrBadReference: an account reference that cannot be an IPassan uuid.
@@ -26,7 +27,7 @@ func (c *Client) personsPath() string {
 
 func (c *Client) personPath(uuid string) (string, error) {
 	if !config.SafeID(uuid) {
-		return "", fmt.Errorf("account reference %q is %w", uuid, ErrBadReference)
+		return "", fmt.Errorf("account reference %s is %w", textenc.Quote(uuid), ErrBadReference)
 	}
 	return c.personsPath() + "/" + url.PathEscape(uuid), nil
 }
@@ -175,7 +176,7 @@ func (c *Client) Bases(ctx context.Context) iter.Seq2[Base, error] {
 func (c *Client) Sites(ctx context.Context, baseUUID string) iter.Seq2[Site, error] {
 	if !config.SafeID(baseUUID) {
 		return func(yield func(Site, error) bool) {
-			yield(Site{}, fmt.Errorf("base %q is %w", baseUUID, ErrBadReference))
+			yield(Site{}, fmt.Errorf("base %s is %w", textenc.Quote(baseUUID), ErrBadReference))
 		}
 	}
 	return all[Site](ctx, c, "/admin/base/"+url.PathEscape(baseUUID)+"/site", 50)

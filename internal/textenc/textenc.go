@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -131,4 +132,17 @@ func fromUTF16(b []byte, bigEndian bool) ([]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// maxQuoted bounds how much of a value a message repeats.
+const maxQuoted = 80
+
+// Quote quotes a value for a message, Go-style (control characters escaped, so
+// a newline in a lookup key shows as \n), cut to 80 characters: a hostile 10 MB
+// value must not become a 10 MB audit log.
+func Quote(s string) string {
+	if r := []rune(s); len(r) > maxQuoted {
+		return strconv.Quote(string(r[:maxQuoted])) + fmt.Sprintf("… (%d characters)", len(r))
+	}
+	return strconv.Quote(s)
 }

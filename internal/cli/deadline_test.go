@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/connector"
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
+)
+
+func TestSlowServerEndsBeforeTheDeadline(t *testing.T) {
+	f, url := startFake(t, fake.Person{UUID: "emp-1", Lastname: "Bos"})
+	f.AddFault(fake.Fault{Route: fake.RouteGet, Delay: 10 * time.Second})
+	ctx := contextJSON(t, url, m{"References": m{"Account": "emp-1"}, "Configuration": m{"actionTimeoutSeconds": "2"}})
+	start := time.Now()
+	r := run(t, ctx, "disable")
+	took := time.Since(start)
+	assert.Equal(t, 1, r.code)
+	assert.Less(t, took, 2*time.Second, "answered before the deadline")
+	assert.Greater(t, took, time.Second, "used the time it had")
+	msg := output(t, r).AuditLogs[0].Message
+	assert.Contains(t, msg, "GET /api/v1/access/site/"+siteID+"/person/emp-1", "names what it waited for")
+	assert.Contains(t, msg, "no answer before the action's deadline")
+	assert.Zero(t, f.Writes())
+}
+
+// blocked is standard input that never delivers.
+type blocked struct{}
+
+func (blocked) Read([]byte) (int, error) { select {} }
+
+func TestStalledInputEndsWithAnAnswer(t *testing.T) {
+	var out, errOut bytes.Buffer
+	g := &globalOptions{logLevel: levelFlag{zerolog.InfoLevel}, logFormat: formatFlag{"json"}, timeout: time.Second}
+	start := time.Now()
+	code := runAction(context.Background(), connector.Actions["delete"], g, IOStreams{In: blocked{}, Out: &out, ErrOut: &errOut})
+	assert.Equal(t, 1, code)
+	assert.Less(t, time.Since(start), time.Second)
+	o := output(t, result{stdout: out.String()})
+	assert.Contains(t, o.AuditLogs[0].Message, "did not finish within its deadline of 1s (actionTimeoutSeconds); it was reading the context")
+}
+
+func TestWorkThatIgnoresTheDeadlineIsCutOff(t *testing.T) {
+	_, url := startFake(t)
+	stuck := connector.Action{Name: "stuck", Audit: helloid.UpdateAccount,
+		Run: func(*connector.Connector, context.Context, *helloid.Context) *helloid.Output { select {} }}
+	var out, errOut bytes.Buffer
+	g := &globalOptions{logLevel: levelFlag{zerolog.InfoLevel}, logFormat: formatFlag{"json"}, timeout: time.Minute}
+	io := IOStreams{In: strings.NewReader(contextJSON(t, url, m{"Configuration": m{"actionTimeoutSeconds": 1}})), Out: &out, ErrOut: &errOut}
+	start := time.Now()
+	code := runAction(context.Background(), stuck, g, io)
+	assert.Equal(t, 1, code)
+	assert.Less(t, time.Since(start), time.Second, "the configured deadline replaced the default")
+	o := output(t, result{stdout: out.String()})
+	require.Len(t, o.AuditLogs, 1)
+	assert.Equal(t, helloid.UpdateAccount, o.AuditLogs[0].Action)
+	assert.Contains(t, o.AuditLogs[0].Message, "did not finish within its deadline of 1s")
+	assert.Contains(t, o.AuditLogs[0].Message, "it was working")
+}
