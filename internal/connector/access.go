@@ -89,7 +89,7 @@ func (c *Connector) Enable(ctx context.Context, in *helloid.Context) *helloid.Ou
 	}
 	var form ipassan.Form
 	form.SetSlot(ipassan.SlotDoorPermanent, row.ProfileID)
-	if _, _, err := c.Client.UpdatePerson(ctx, ref, form); err != nil {
+	if _, _, err := c.put(ctx, ref, form); err != nil {
 		return failWith(out, act, fmt.Sprintf("Could not enable IPassan person %s: %s", ref, explain(err)))
 	}
 	if _, err := c.readBack(ctx, ref, row); err != nil {
@@ -132,7 +132,7 @@ func (c *Connector) Disable(ctx context.Context, in *helloid.Context) *helloid.O
 	}
 	var form ipassan.Form
 	form.SetSlot(ipassan.SlotDoorPermanent, "")
-	if _, _, err := c.Client.UpdatePerson(ctx, ref, form); err != nil {
+	if _, _, err := c.put(ctx, ref, form); err != nil {
 		return failWith(out, act, fmt.Sprintf("Could not disable IPassan person %s: %s", ref, explain(err)))
 	}
 	if _, err := c.readBack(ctx, ref, &rowRef{}); err != nil {

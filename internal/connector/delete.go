@@ -34,7 +34,7 @@ func (c *Connector) Delete(ctx context.Context, in *helloid.Context) *helloid.Ou
 		out.Log(act, fmt.Sprintf("%sdelete IPassan person %s", dryRunNote, describePerson(p)), false)
 		return out
 	}
-	err = c.Client.DeletePerson(ctx, ref)
+	err = c.remove(ctx, ref)
 	if errors.Is(err, ipassan.ErrNotFound) {
 		return gone()
 	}

@@ -83,7 +83,7 @@ func (c *Connector) Update(ctx context.Context, in *helloid.Context) *helloid.Ou
 		return out
 	}
 
-	after, answered, err := c.Client.UpdatePerson(ctx, ref, form)
+	after, answered, err := c.put(ctx, ref, form)
 	if err != nil {
 		return failWith(out, act, fmt.Sprintf("Could not update IPassan person %s: %s", ref, explain(err)))
 	}

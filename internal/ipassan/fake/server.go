@@ -1,8 +1,10 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -102,6 +104,13 @@ func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 		s.mu.Lock()
 		s.counts[route]++
 		s.mu.Unlock()
+		// Read the body first: net/http notices a client that gave up only
+		// once the body is consumed, and a delay must end when the client does.
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		if !sleep(r, s.opts.Latency) {
 			return
 		}
