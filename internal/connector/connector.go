@@ -118,8 +118,12 @@ func reference(in *helloid.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if ref == "" {
+	switch {
+	case ref == "":
 		return "", errors.New("actionContext.References.Account is empty: no IPassan person to act on")
+	case !config.SafeID(ref):
+		// Refused before it can reach a URL or a message.
+		return "", fmt.Errorf("account reference %s is %w; nothing was sent", quote(ref), ipassan.ErrBadReference)
 	}
 	return ref, nil
 }
