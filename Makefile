@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X github.com/ipassan-connector/ipassan-connector/internal/cli.Version=$(VERSION)
 GOBUILD  := $(GO) build -trimpath -buildvcs=auto -ldflags '$(LDFLAGS)'
 
-.PHONY: all build test demo vet clean windows
+.PHONY: all build test demo vet clean windows fuzz
 
 all: test build
 
@@ -30,6 +30,16 @@ test: vet
 ## demo: the whole lifecycle for two persons against a local fake IPassan
 demo: build
 	$(BIN)/ipassan-demo --bin $(BIN) --testdata testdata
+
+## fuzz: each fuzz target for FUZZTIME (default a minute); `make test` runs their seeds
+FUZZTIME ?= 60s
+FUZZ_TARGETS := FuzzDecodeContext:./internal/helloid FuzzParse:./internal/accessprofile FuzzFormRoundTrip:./internal/ipassan
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		name=$${t%%:*}; pkg=$${t#*:}; \
+		echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	done
 
 clean:
 	rm -rf $(BIN)

@@ -29,3 +29,21 @@ func Read(t testing.TB, parts ...string) []byte {
 	}
 	return b
 }
+
+// Seeds returns the files of testdata/fuzz/<name>, the seed corpus of a fuzz
+// target, kept as plain files so people can read and add to them.
+func Seeds(t testing.TB, name string) [][]byte {
+	t.Helper()
+	dir := Path("testdata", "fuzz", name)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("seed corpus %s: %v", name, err)
+	}
+	var out [][]byte
+	for _, e := range entries {
+		if !e.IsDir() {
+			out = append(out, Read(t, "testdata", "fuzz", name, e.Name()))
+		}
+	}
+	return out
+}
