@@ -31,6 +31,12 @@ func (c *Connector) lookup(key, action string) (*rowRef, error) {
 	return &rowRef{LookupKey: row.LookupKey, ProfileID: row.ProfileID, ProfileName: row.ProfileName, Line: row.Line}, nil
 }
 
+// why says where a profile GUID came from, for the message when IPassan
+// ignores it.
+func (r *rowRef) why() string {
+	return fmt.Sprintf("mapping table line %d, lookup key %s", r.Line, quote(r.LookupKey))
+}
+
 // Enable gives the person the door profile its lookup key maps to. In
 // permissions mode access belongs to grant and revoke, and enable only checks
 // that the account exists.
@@ -87,13 +93,8 @@ func (c *Connector) Enable(ctx context.Context, in *helloid.Context) *helloid.Ou
 		out.Log(act, fmt.Sprintf("%senable IPassan person %s with %s", dryRunNote, describePerson(p), change), false)
 		return out
 	}
-	var form ipassan.Form
-	form.SetSlot(ipassan.SlotDoorPermanent, row.ProfileID)
-	if _, _, err := c.put(ctx, ref, form); err != nil {
-		return failWith(out, act, fmt.Sprintf("Could not enable IPassan person %s: %s", ref, explain(err)))
-	}
-	if _, err := c.readBack(ctx, ref, row); err != nil {
-		return failWith(out, act, err.Error())
+	if _, err := c.setSlot(ctx, ref, ipassan.SlotDoorPermanent, row.ProfileID, row.why()); err != nil {
+		return failWith(out, act, fmt.Sprintf("Could not enable IPassan person %s: %s", ref, err))
 	}
 	out.Success = true
 	out.Log(act, fmt.Sprintf("Enabled IPassan person %s: %s", describePerson(p), change), false)
@@ -130,37 +131,12 @@ func (c *Connector) Disable(ctx context.Context, in *helloid.Context) *helloid.O
 		out.Log(act, fmt.Sprintf("%sdisable IPassan person %s: remove door profile %s", dryRunNote, describePerson(p), label), false)
 		return out
 	}
-	var form ipassan.Form
-	form.SetSlot(ipassan.SlotDoorPermanent, "")
-	if _, _, err := c.put(ctx, ref, form); err != nil {
-		return failWith(out, act, fmt.Sprintf("Could not disable IPassan person %s: %s", ref, explain(err)))
-	}
-	if _, err := c.readBack(ctx, ref, &rowRef{}); err != nil {
-		return failWith(out, act, err.Error())
+	if _, err := c.setSlot(ctx, ref, ipassan.SlotDoorPermanent, "", ""); err != nil {
+		return failWith(out, act, fmt.Sprintf("Could not disable IPassan person %s: %s", ref, err))
 	}
 	out.Success = true
 	out.Log(act, fmt.Sprintf("Disabled IPassan person %s: removed door profile %s", describePerson(p), label), false)
 	return out
-}
-
-// readBack reads the person after a write. When want is given, the door
-// profile must now be want.ProfileID ("" for cleared): IPassan answers a write
-// of an unknown profile GUID with success and changes nothing, so reading back
-// is the only way to notice.
-func (c *Connector) readBack(ctx context.Context, ref string, want *rowRef) (ipassan.Person, error) {
-	p, err := c.Client.GetPerson(ctx, ref)
-	if err != nil {
-		return ipassan.Person{}, fmt.Errorf("IPassan accepted the change to person %s, but reading it back failed: %s", ref, explain(err))
-	}
-	if want == nil || ipassan.SameProfile(p.AccessType.DoorPermanent, want.ProfileID) {
-		return p, nil
-	}
-	if want.ProfileID == "" {
-		return p, fmt.Errorf("IPassan accepted clearing the door profile of person %s, but it still holds %s",
-			ref, c.profileLabel(p.AccessType.DoorPermanent))
-	}
-	return p, fmt.Errorf("IPassan ignored access profile %s for person %s (mapping table line %d, lookup key %s): the door profile is still %s; check that the GUID exists in IPassan",
-		c.profileLabel(want.ProfileID), ref, want.Line, quote(want.LookupKey), c.profileLabel(p.AccessType.DoorPermanent))
 }
 
 // readFailure words a failed read of the account: not found is named as such.

@@ -35,7 +35,7 @@ func TestEnable(t *testing.T) {
 			`lookup key "Central Web Engineer" is not in the access-profile mapping table; nothing was sent`, "", 0, 0},
 		{"empty key", ptrPerson(employee("")), "", nil, false, false, "Data._extension.accessProfileLookupKey is empty", "", 0, 0},
 		{"ignored GUID fails", ptrPerson(employee("")), "Spookfunctie", nil, false, false,
-			"IPassan ignored access profile Ghost (" + ghost + ") for person emp-1 (mapping table line 5, lookup key \"Spookfunctie\"): the door profile is still none", "", 1, 4},
+			"Could not enable IPassan person emp-1: IPassan ignored access profile Ghost (" + ghost + ") (mapping table line 5, lookup key \"Spookfunctie\"): doorPermanent still holds none; check that the GUID exists in IPassan", "", 1, 4},
 		{"not found fails", nil, "Teamleider", nil, false, false, "IPassan person emp-1 was not found", "", 0, 2},
 		{"dry run", ptrPerson(employee("")), "Teamleider", nil, true, true, "DryRun: would enable IPassan person emp-1 (Zoë d'Hondt) with door profile Alle deuren", "", 0, 2},
 		{"permissions mode leaves access alone", ptrPerson(employee("")), "Teamleider", m{"accessProfileSource": "permissions"}, false, true,

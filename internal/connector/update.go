@@ -87,10 +87,14 @@ func (c *Connector) Update(ctx context.Context, in *helloid.Context) *helloid.Ou
 	if err != nil {
 		return failWith(out, act, fmt.Sprintf("Could not update IPassan person %s: %s", ref, explain(err)))
 	}
-	if profile != nil || !answered {
-		if after, err = c.readBack(ctx, ref, profile); err != nil {
-			return failWith(out, act, err.Error())
-		}
+	switch {
+	case profile != nil:
+		after, err = c.readSlot(ctx, ref, ipassan.SlotDoorPermanent, profile.ProfileID, profile.why())
+	case !answered:
+		after, err = c.readSlot(ctx, ref, "", "", "")
+	}
+	if err != nil {
+		return failWith(out, act, fmt.Sprintf("Could not update IPassan person %s: %s", ref, err))
 	}
 	out.Success = true
 	out.Data = accountData(after, fields, nil)
