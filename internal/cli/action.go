@@ -32,12 +32,30 @@ doorPermanent slot and reads it back: IPassan silently ignores unknown profile G
 that no longer exists counts as disabled.`},
 	"delete": {"Delete the IPassan person",
 		`Deletes the person. A person that no longer exists counts as deleted.`},
+	"permissions": {"List the access profiles HelloID can grant",
+		`Lists each distinct profile of the access-profile mapping table once, in row order, as
+Permissions [{DisplayName, Identification: {Reference: <profile GUID>}}]. With
+--include-site-profiles (or permissionsIncludeSiteProfiles), also every profile GUID found on
+the site's persons, named by its GUID.`},
+	"grant": {"Put the granted access profile in the permission slot",
+		`Writes References.Permission's profile GUID to the permission slot (permissionAccessType,
+default doorPermanent), replacing any other profile there (the audit log names it), and reads it
+back. An account that does not exist fails.`},
+	"revoke": {"Clear the permission slot if it still holds the revoked profile",
+		`Clears the permission slot only when it holds the revoked profile: when HelloID granted a
+new profile before revoking the old one, the new one stays. An account that does not exist
+counts as revoked.`},
+	"subpermissions": {"Dynamic permission: the access profile follows the person's contracts",
+		`Maps each contract in conditions (all contracts in a DryRun) through the mapping table by
+contractLookupPath (default Title.Name); when contracts map to different profiles, the one whose
+row comes first wins. Grants, revokes or keeps against CurrentPermissions (Operation revoke
+desires none) and prints the whole desired set as SubPermissions.`},
 }
 
 func newActionCmd(name string, g *globalOptions, io IOStreams) *cobra.Command {
 	action := connector.Actions[name]
 	help := actionHelp[name]
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   name,
 		Short: help.short,
 		Long: help.long + `
@@ -54,6 +72,15 @@ prints the outputContext as one JSON document. Exit status 0 when Success is tru
 			return nil
 		},
 	}
+	if name == "permissions" {
+		include := cmd.Flags().Bool("include-site-profiles", false, "also list the profile GUIDs found on the site's persons")
+		list := action.Run
+		action.Run = func(c *connector.Connector, ctx context.Context, in *helloid.Context) *helloid.Output {
+			c.Config.IncludeSiteProfiles = c.Config.IncludeSiteProfiles || *include
+			return list(c, ctx, in)
+		}
+	}
+	return cmd
 }
 
 // runAction runs one lifecycle action and prints its outputContext: exactly

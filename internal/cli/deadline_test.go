@@ -45,7 +45,7 @@ func TestStalledInputEndsWithAnAnswer(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Less(t, time.Since(start), time.Second)
 	o := output(t, result{stdout: out.String()})
-	assert.Contains(t, o.AuditLogs[0].Message, "did not finish within its deadline of 1s (actionTimeoutSeconds); it was reading the context")
+	assert.Contains(t, o.AuditLogs[0].Message, "did not finish within its deadline of 1s; it was reading the context")
 }
 
 func TestWorkThatIgnoresTheDeadlineIsCutOff(t *testing.T) {

@@ -89,9 +89,10 @@ action failed, 2 usage error.`,
 	pf.Var(&g.logLevel, "log-level", "log level on standard error: error, warn, info or debug")
 	pf.Var(&g.logFormat, "log-format", "log format on standard error: console or json")
 
-	for _, name := range []string{"create", "update", "enable", "disable", "delete"} {
+	for _, name := range []string{"create", "update", "enable", "disable", "delete", "permissions", "grant", "revoke", "subpermissions"} {
 		root.AddCommand(newActionCmd(name, g, io))
 	}
+	root.AddCommand(newImportCmd(g, io), newImportPermissionsCmd(g, io))
 	return root
 }
 

@@ -26,12 +26,17 @@ type session struct {
 
 	phase atomic.Pointer[string]              // what the action is doing
 	conn  atomic.Pointer[connector.Connector] // once the configuration is read
+
+	// deadlineOf picks the deadline from the configuration: actionTimeoutSeconds,
+	// or importTimeoutSeconds for the imports.
+	deadlineOf func(config.Config) time.Duration
 }
 
 func newSession(g *globalOptions, io IOStreams) *session {
 	red := secret.NewRedactor()
 	s := &session{g: g, io: io, red: red, start: time.Now(),
-		log: newLogger(red.Writer(io.ErrOut), g.logLevel.level, g.logFormat.value, io.ErrIsTerminal)}
+		log:        newLogger(red.Writer(io.ErrOut), g.logLevel.level, g.logFormat.value, io.ErrIsTerminal),
+		deadlineOf: func(c config.Config) time.Duration { return c.ActionTimeout }}
 	s.setPhase("reading the context")
 	return s
 }
@@ -84,8 +89,8 @@ func (s *session) run(ctx context.Context, name, audit string, w work) *helloid.
 		case timeout = <-timeoutKnown:
 			watchdog.Reset(time.Until(s.start.Add(timeout - margin(timeout)/4)))
 		case <-watchdog.C:
-			out := helloid.Failure(audit, fmt.Sprintf("ipassan-connector %s did not finish within its deadline of %s (%s); it was %s. Nothing more is sent.",
-				name, timeout, config.KeyActionTimeout, s.waitingFor()))
+			out := helloid.Failure(audit, fmt.Sprintf("ipassan-connector %s did not finish within its deadline of %s; it was %s. Nothing more is sent.",
+				name, timeout, s.waitingFor()))
 			s.finished(name, out)
 			return out
 		}
@@ -103,7 +108,7 @@ func (s *session) body(ctx context.Context, audit string, w work, timeoutKnown c
 		return helloid.Failure(audit, err.Error())
 	}
 	s.conn.Store(conn)
-	timeout := conn.Config.ActionTimeout
+	timeout := s.deadlineOf(conn.Config)
 	timeoutKnown <- timeout
 	ctx, cancel := context.WithDeadline(ctx, s.start.Add(timeout-margin(timeout)))
 	defer cancel()

@@ -33,6 +33,9 @@ const (
 	KeyRetryCount           = "retryCount"
 	KeyRetryBackoff         = "retryBackoffMilliseconds"
 	KeyCABundlePath         = "caBundlePath"
+	KeyIncludeSiteProfiles  = "permissionsIncludeSiteProfiles"
+	KeyContractLookupPath   = "contractLookupPath"
+	KeyImportTimeout        = "importTimeoutSeconds"
 )
 
 // AccessProfileSource says who decides a person's door profile.
@@ -56,6 +59,9 @@ const (
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultRetryCount     = 3 // so a request is tried up to 4 times
 	DefaultRetryBackoff   = 500 * time.Millisecond
+	// DefaultImportTimeout stays under the 90 s HelloID gives an import preview.
+	DefaultImportTimeout      = 85 * time.Second
+	DefaultContractLookupPath = "Title.Name"
 )
 
 // Config is a validated configuration.
@@ -76,6 +82,9 @@ type Config struct {
 	RetryCount           int
 	RetryBackoff         time.Duration
 	CABundlePath         string
+	IncludeSiteProfiles  bool          // permissions lists profiles seen on persons too
+	ContractLookupPath   string        // where a contract holds its lookup key
+	ImportTimeout        time.Duration // deadline of import and import-permissions
 }
 
 // Parse reads a Configuration object. Every problem is reported, each naming
@@ -97,6 +106,9 @@ func Parse(o *object.Object) (Config, error) {
 		RetryCount:           p.integer(KeyRetryCount, DefaultRetryCount, 0, 10),
 		RetryBackoff:         time.Duration(p.integer(KeyRetryBackoff, int(DefaultRetryBackoff/time.Millisecond), 1, 60000)) * time.Millisecond,
 		CABundlePath:         p.text(KeyCABundlePath),
+		IncludeSiteProfiles:  p.boolean(KeyIncludeSiteProfiles),
+		ContractLookupPath:   orDefault(p.text(KeyContractLookupPath), DefaultContractLookupPath),
+		ImportTimeout:        p.seconds(KeyImportTimeout, DefaultImportTimeout, 1, 3600),
 		AccessProfileSource:  AccessProfileSource(p.choice(KeyAccessProfileSource, string(Lifecycle), string(Lifecycle), string(Permissions))),
 	}
 	c.BaseURL = p.baseURL()
@@ -190,6 +202,25 @@ func (p *parser) integer(key string, def, min, max int) int {
 		return def
 	}
 	return n
+}
+
+func (p *parser) boolean(key string) bool {
+	v, ok := p.o.Get(key)
+	if !ok {
+		return false
+	}
+	b, ok := object.Bool(v)
+	if !ok {
+		p.fail("configuration key %s must be true or false, got %s", key, object.Kind(v))
+	}
+	return b
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 func (p *parser) seconds(key string, def time.Duration, min, max int) time.Duration {

@@ -38,13 +38,18 @@ type Action struct {
 	Run   func(c *Connector, ctx context.Context, in *helloid.Context) *helloid.Output
 }
 
-// Actions are the lifecycle actions, by command name.
+// Actions are the actions that answer with an outputContext, by command name.
 var Actions = map[string]Action{
 	"create":  {"create", helloid.CreateAccount, (*Connector).Create},
 	"update":  {"update", helloid.UpdateAccount, (*Connector).Update},
 	"enable":  {"enable", helloid.EnableAccount, (*Connector).Enable},
 	"disable": {"disable", helloid.DisableAccount, (*Connector).Disable},
 	"delete":  {"delete", helloid.DeleteAccount, (*Connector).Delete},
+
+	"permissions":    {"permissions", helloid.GrantPermission, (*Connector).Permissions},
+	"grant":          {"grant", helloid.GrantPermission, (*Connector).Grant},
+	"revoke":         {"revoke", helloid.RevokePermission, (*Connector).Revoke},
+	"subpermissions": {"subpermissions", helloid.UpdatePermission, (*Connector).SubPermissions},
 }
 
 // Mapping returns the access-profile mapping table, loading it on first use

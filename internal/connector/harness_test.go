@@ -80,10 +80,16 @@ func (e *env) configuration(extra m) m {
 // unless given.
 func (e *env) run(action string, actionContext m) *helloid.Output {
 	e.t.Helper()
+	return e.runWithPerson(action, actionContext, m{"Person": m{"ExternalId": "1001"}})
+}
+
+// runWithPerson runs an action with a personContext of its own.
+func (e *env) runWithPerson(action string, actionContext, personContext m) *helloid.Output {
+	e.t.Helper()
 	if _, ok := actionContext["Configuration"]; !ok {
 		actionContext["Configuration"] = e.configuration(nil)
 	}
-	raw, err := json.Marshal(m{"actionContext": actionContext, "personContext": m{"Person": m{"ExternalId": "1001"}}})
+	raw, err := json.Marshal(m{"actionContext": actionContext, "personContext": personContext})
 	require.NoError(e.t, err)
 	in, err := helloid.Decode(raw)
 	require.NoError(e.t, err)

@@ -282,6 +282,15 @@ func (a AccessType) Slot(name string) (string, bool) {
 	return *s, true
 }
 
+// Set puts a profile GUID in a slot ("" empties it); false for an unknown slot.
+func (a *AccessType) Set(name, id string) bool {
+	s, ok := a.slot(name)
+	if ok {
+		*s = id
+	}
+	return ok
+}
+
 func (a AccessType) object() *object.Object {
 	o := object.New()
 	for _, name := range []string{SlotDoorPermanent, SlotDoorTemporary, SlotFloorPermanent, SlotFloorTemporary} {

@@ -165,6 +165,21 @@ func (o *Object) Path(dotted string) (any, bool) {
 	return nil, false
 }
 
+// SetPath stores v under a dotted name, creating the objects on the way, as
+// HelloID nests "_extension.accessProfileLookupKey" in Data.
+func (o *Object) SetPath(dotted string, v any) {
+	path := strings.Split(dotted, ".")
+	for _, key := range path[:len(path)-1] {
+		child := o.Object(key)
+		if child == nil {
+			child = New()
+			o.Set(key, child)
+		}
+		o = child
+	}
+	o.Set(path[len(path)-1], v)
+}
+
 // MarshalJSON writes the object with its keys in order and without HTML
 // escaping, so that "&" stays "&" for the PowerShell side.
 func (o *Object) MarshalJSON() ([]byte, error) {

@@ -118,3 +118,12 @@ func TestScalars(t *testing.T) {
 	_, ok = Int("5x")
 	assert.False(t, ok)
 }
+
+func TestSetPathNests(t *testing.T) {
+	o := New()
+	o.SetPath("_extension.accessProfileLookupKey", "Teamleider")
+	o.SetPath("_Extension.other", 1)
+	o.SetPath("number", "1001")
+	out, _ := Marshal(o)
+	assert.Equal(t, `{"_extension":{"accessProfileLookupKey":"Teamleider","other":1},"number":"1001"}`, string(out))
+}

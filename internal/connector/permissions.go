@@ -1,0 +1,207 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/config"
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+)
+
+// maxDisplayName is the longest DisplayName HelloID stores.
+const maxDisplayName = 100
+
+// truncate cuts s to n characters (not bytes).
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// Permissions lists the access profiles HelloID may grant: each distinct
+// profile of the mapping table once, in row order, named by its first row;
+// with permissionsIncludeSiteProfiles, also every profile GUID found on the
+// site's persons that the table does not name (listed by GUID).
+func (c *Connector) Permissions(ctx context.Context, _ *helloid.Context) *helloid.Output {
+	const act = helloid.GrantPermission
+	table, err := c.Mapping("permissions")
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	perms := []helloid.Permission{}
+	listed := map[string]bool{}
+	add := func(id, name string) {
+		key := strings.ToLower(id)
+		if listed[key] {
+			return
+		}
+		listed[key] = true
+		perms = append(perms, helloid.Permission{
+			DisplayName:    truncate(orDefault(strings.TrimSpace(name), id), maxDisplayName),
+			Identification: helloid.Identification{Reference: id},
+		})
+	}
+	for _, p := range table.Profiles() {
+		add(p.ID, p.Name)
+	}
+	fromTable := len(perms)
+	if c.Config.IncludeSiteProfiles {
+		seen, err := c.profilesOnPersons(ctx)
+		if err != nil {
+			return helloid.Failure(act, "Could not read the site's persons for their access profiles: "+explain(err))
+		}
+		for _, id := range seen {
+			add(id, "")
+		}
+	}
+	out := &helloid.Output{Success: true, Permissions: &perms}
+	msg := fmt.Sprintf("Listed %d access profiles from the mapping table", fromTable)
+	if c.Config.IncludeSiteProfiles {
+		msg += fmt.Sprintf(" and %d more found on the site's persons", len(perms)-fromTable)
+	}
+	out.Log(act, msg, false)
+	return out
+}
+
+// profilesOnPersons returns every profile GUID held in any slot of any person
+// of the site, in the order first seen.
+func (c *Connector) profilesOnPersons(ctx context.Context) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for p, err := range c.Client.Persons(ctx, c.Config.PageSize) {
+		if err != nil {
+			return nil, err
+		}
+		for _, slot := range config.Slots {
+			id, _ := p.AccessType.Slot(slot)
+			if key := strings.ToLower(id); id != "" && !seen[key] {
+				seen[key] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
+}
+
+// permission is the profile a grant or revoke is about.
+type permission struct {
+	id   string
+	name string // for messages: HelloID's name, else the table's, else the GUID
+}
+
+func (c *Connector) permissionOf(in *helloid.Context) (permission, error) {
+	id, err := in.PermissionReference()
+	if err != nil {
+		return permission{}, err
+	}
+	if !config.SafeID(id) {
+		return permission{}, fmt.Errorf("actionContext.References.Permission %s is not an access-profile GUID", quote(id))
+	}
+	return permission{id: id, name: orDefault(in.PermissionDisplayName(), c.profileLabel(id))}, nil
+}
+
+func (p permission) String() string {
+	if p.name == "" || strings.Contains(p.name, p.id) {
+		return orDefault(p.name, p.id)
+	}
+	return fmt.Sprintf("%s (%s)", p.name, p.id)
+}
+
+// Grant puts the profile in the permission slot (permissionAccessType). A slot
+// holds one profile, so granting B where A sits replaces A; the audit log says
+// so. The write is read back: IPassan ignores unknown GUIDs silently.
+func (c *Connector) Grant(ctx context.Context, in *helloid.Context) *helloid.Output {
+	const act = helloid.GrantPermission
+	ref, err := reference(in)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	perm, err := c.permissionOf(in)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	p, err := c.Client.GetPerson(ctx, ref)
+	if err != nil {
+		return helloid.Failure(act, c.readFailure(ref, err))
+	}
+	return c.grant(ctx, p, perm, act)
+}
+
+// grant gives person p the permission; act is the audit Action to log under.
+func (c *Connector) grant(ctx context.Context, p ipassan.Person, perm permission, act string) *helloid.Output {
+	slot := c.Config.PermissionAccessType
+	current, _ := p.AccessType.Slot(slot)
+	out := &helloid.Output{}
+	if ipassan.SameProfile(current, perm.id) {
+		out.Success = true
+		out.Log(act, fmt.Sprintf("IPassan person %s already has access profile %s in %s", describePerson(p), perm, slot), false)
+		return out
+	}
+	change := fmt.Sprintf("access profile %s in %s", perm, slot)
+	if current != "" {
+		change += fmt.Sprintf(", replacing %s (a slot holds one profile)", c.profileLabel(current))
+	}
+	if c.DryRun {
+		out.Success = true
+		out.Log(act, fmt.Sprintf("%sgrant IPassan person %s %s", dryRunNote, describePerson(p), change), false)
+		return out
+	}
+	if _, err := c.setSlot(ctx, p.UUID, slot, perm.id, "granted by HelloID"); err != nil {
+		return failWith(out, act, fmt.Sprintf("Could not grant IPassan person %s %s: %s", p.UUID, perm, err))
+	}
+	out.Success = true
+	out.Log(act, fmt.Sprintf("Granted IPassan person %s %s", describePerson(p), change), false)
+	return out
+}
+
+// Revoke clears the permission slot, but only while it still holds this
+// profile: when HelloID granted the new profile before revoking the old one,
+// the slot already holds the new one and must keep it.
+func (c *Connector) Revoke(ctx context.Context, in *helloid.Context) *helloid.Output {
+	const act = helloid.RevokePermission
+	ref, err := reference(in)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	perm, err := c.permissionOf(in)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	p, err := c.Client.GetPerson(ctx, ref)
+	if errors.Is(err, ipassan.ErrNotFound) {
+		out := &helloid.Output{Success: true}
+		out.Log(act, fmt.Sprintf("IPassan person %s does not exist (any more); nothing to revoke", ref), false)
+		return out
+	}
+	if err != nil {
+		return helloid.Failure(act, c.readFailure(ref, err))
+	}
+	return c.revoke(ctx, p, perm, act)
+}
+
+func (c *Connector) revoke(ctx context.Context, p ipassan.Person, perm permission, act string) *helloid.Output {
+	slot := c.Config.PermissionAccessType
+	current, _ := p.AccessType.Slot(slot)
+	out := &helloid.Output{Success: true}
+	switch {
+	case current == "":
+		out.Log(act, fmt.Sprintf("IPassan person %s has no access profile in %s; nothing to revoke", describePerson(p), slot), false)
+		return out
+	case !ipassan.SameProfile(current, perm.id):
+		out.Log(act, fmt.Sprintf("IPassan person %s holds %s in %s, not %s: it was replaced, so it is left alone",
+			describePerson(p), c.profileLabel(current), slot, perm), false)
+		return out
+	case c.DryRun:
+		out.Log(act, fmt.Sprintf("%srevoke access profile %s in %s from IPassan person %s", dryRunNote, perm, slot, describePerson(p)), false)
+		return out
+	}
+	if _, err := c.setSlot(ctx, p.UUID, slot, "", ""); err != nil {
+		return failWith(out, act, fmt.Sprintf("Could not revoke %s from IPassan person %s: %s", perm, p.UUID, err))
+	}
+	out.Log(act, fmt.Sprintf("Revoked access profile %s in %s from IPassan person %s", perm, slot, describePerson(p)), false)
+	return out
+}

@@ -1,0 +1,205 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/accessprofile"
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
+)
+
+// SubPermissions is HelloID's dynamic permission: the access profile follows
+// the person's contracts. The contracts in conditions (all of them in a
+// DryRun) are looked up in the mapping table by contractLookupPath (default
+// Title.Name); when they map to different profiles, the one whose row comes
+// first in the table wins, as row order is the table's only priority. Then the
+// permission slot is brought in line with CurrentPermissions: grant what is
+// desired and missing, revoke what is granted and no longer desired. The
+// answer lists the whole desired set as SubPermissions.
+func (c *Connector) SubPermissions(ctx context.Context, in *helloid.Context) *helloid.Output {
+	const act = helloid.UpdatePermission
+	ref, err := reference(in)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	op, err := in.Operation()
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	current, err := in.CurrentPermissions()
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	desired := []helloid.SubPermission{}
+	var why string
+	if op != helloid.OperationRevoke {
+		table, err := c.Mapping("subpermissions")
+		if err != nil {
+			return helloid.Failure(act, err.Error())
+		}
+		var winner *desiredProfile
+		winner, why, err = c.desiredProfile(in, table)
+		if err != nil {
+			return helloid.Failure(act, err.Error())
+		}
+		if winner != nil {
+			desired = append(desired, helloid.SubPermission{
+				DisplayName: truncate(orDefault(winner.name, winner.id), maxDisplayName),
+				Reference:   helloid.SubReference{ID: winner.id},
+			})
+		}
+	}
+
+	out := &helloid.Output{Success: true, SubPermissions: &desired}
+	if why != "" {
+		out.Log(act, why, false)
+	}
+	p, err := c.Client.GetPerson(ctx, ref)
+	switch {
+	case errors.Is(err, ipassan.ErrNotFound) && len(desired) == 0:
+		out.Log(helloid.RevokePermission, fmt.Sprintf("IPassan person %s does not exist (any more); nothing to revoke", ref), false)
+		return out
+	case err != nil:
+		return failWith(out, act, c.readFailure(ref, err))
+	}
+
+	// Grant first: granting replaces the old profile in one write, after
+	// which revoking the old one finds it gone and writes nothing.
+	granted := map[string]bool{}
+	for _, cp := range current {
+		granted[strings.ToLower(cp.Reference.ID)] = true
+	}
+	for _, d := range desired {
+		perm := permission{id: d.Reference.ID, name: d.DisplayName}
+		step := helloid.GrantPermission
+		if granted[strings.ToLower(d.Reference.ID)] {
+			step = helloid.UpdatePermission // already granted: make sure it is still there
+		}
+		if !c.merge(out, c.grant(ctx, p, perm, step)) {
+			return out
+		}
+		// The slot now holds it (or would, in a DryRun): the revokes below see that.
+		p.AccessType.Set(c.Config.PermissionAccessType, perm.id)
+	}
+	for _, cp := range current {
+		if containsProfile(desired, cp.Reference.ID) {
+			continue
+		}
+		perm := permission{id: cp.Reference.ID, name: orDefault(cp.DisplayName, c.profileLabel(cp.Reference.ID))}
+		if !c.merge(out, c.revoke(ctx, p, perm, helloid.RevokePermission)) {
+			return out
+		}
+	}
+	return out
+}
+
+// merge adds a step's audit lines to out and reports whether it succeeded.
+func (c *Connector) merge(out, step *helloid.Output) bool {
+	out.AuditLogs = append(out.AuditLogs, step.AuditLogs...)
+	if !step.Success {
+		out.Success = false
+	}
+	return step.Success
+}
+
+func containsProfile(list []helloid.SubPermission, id string) bool {
+	for _, p := range list {
+		if ipassan.SameProfile(p.Reference.ID, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// desiredProfile is the profile a person's contracts call for.
+type desiredProfile struct {
+	id, name string
+	rank     int // the row of the table that chose it
+}
+
+// desiredProfile maps the person's contracts to one profile; why explains
+// the choice when contracts disagreed or none mapped.
+func (c *Connector) desiredProfile(in *helloid.Context, table *accessprofile.Table) (*desiredProfile, string, error) {
+	contracts, err := personContracts(in)
+	if err != nil {
+		return nil, "", err
+	}
+	path := c.Config.ContractLookupPath
+	var winner *desiredProfile
+	var candidates []string
+	var unmapped []string
+	considered := 0
+	for _, contract := range contracts {
+		if !c.DryRun && !inConditions(contract) {
+			continue
+		}
+		considered++
+		v, _ := contract.Path(path)
+		key, _ := object.Text(v)
+		if strings.TrimSpace(key) == "" {
+			continue
+		}
+		row, ok := table.Lookup(key)
+		if !ok {
+			unmapped = append(unmapped, quote(key))
+			continue
+		}
+		rank := table.Rank(row.ProfileID)
+		candidates = append(candidates, fmt.Sprintf("%s → %s (line %d)", quote(key), c.profileLabel(row.ProfileID), row.Line))
+		if winner == nil || rank < winner.rank {
+			winner = &desiredProfile{id: row.ProfileID, name: row.ProfileName, rank: rank}
+		}
+	}
+	switch {
+	case winner == nil && considered == 0:
+		return nil, "No contract is in conditions: no access profile is desired", nil
+	case winner == nil:
+		return nil, fmt.Sprintf("No contract's %s is in the mapping table (%s): no access profile is desired", path, strings.Join(unmapped, ", ")), nil
+	case len(candidates) > 1:
+		return winner, fmt.Sprintf("Contracts map to %d profiles (%s); %s wins because its row comes first in the mapping table",
+			len(candidates), strings.Join(candidates, "; "), c.profileLabel(winner.id)), nil
+	}
+	return winner, "", nil
+}
+
+// personContracts returns the person's Contracts, or the PrimaryContract
+// when the list is empty.
+func personContracts(in *helloid.Context) ([]*object.Object, error) {
+	person := in.Person.Object("Person")
+	if person == nil {
+		return nil, errors.New("personContext.Person is missing: the contracts decide the access profile")
+	}
+	var out []*object.Object
+	v, _ := person.Get("Contracts")
+	switch list := v.(type) {
+	case []any:
+		for i, item := range list {
+			o, ok := item.(*object.Object)
+			if !ok {
+				return nil, fmt.Errorf("personContext.Person.Contracts[%d] must be an object, got %s", i, object.Kind(item))
+			}
+			out = append(out, o)
+		}
+	case *object.Object:
+		out = append(out, list) // PowerShell turns a one-element list into the element
+	}
+	if len(out) == 0 {
+		if primary := person.Object("PrimaryContract"); primary != nil {
+			out = append(out, primary)
+		}
+	}
+	return out, nil
+}
+
+func inConditions(contract *object.Object) bool {
+	v, ok := contract.Path("Context.InConditions")
+	if !ok {
+		return false
+	}
+	b, _ := object.Bool(v)
+	return b
+}
