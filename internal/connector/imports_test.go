@@ -1,0 +1,154 @@
+package connector_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/rs/zerolog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/connector"
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
+	"github.com/ipassan-connector/ipassan-connector/internal/secret"
+)
+
+// importer builds a connector for an import context.
+func (e *env) importer(ac m) (*connector.Connector, *helloid.Context) {
+	e.t.Helper()
+	if _, ok := ac["Configuration"]; !ok {
+		ac["Configuration"] = e.configuration(nil)
+	}
+	raw, err := json.Marshal(m{"actionContext": ac})
+	require.NoError(e.t, err)
+	in, err := helloid.Decode(raw)
+	require.NoError(e.t, err)
+	red := secret.NewRedactor()
+	conn, err := connector.New(in, connector.Env{Redactor: red, Log: zerolog.New(red.Writer(&e.logs))})
+	require.NoError(e.t, err)
+	return conn, in
+}
+
+func TestImportAccountsStreamsEveryPage(t *testing.T) {
+	var persons []fake.Person
+	enabled := 0
+	for i := range 1234 {
+		p := fake.Person{UUID: fmt.Sprintf("p-%04d", i), Firstname: "Zoë", Lastname: fmt.Sprint("Nr ", i), Number: fmt.Sprint(5000 + i),
+			Mail: fmt.Sprintf("p%d@example.org", i), Type: 2}
+		if i%3 == 0 {
+			p.AccessType.DoorPermanent = ptr(floor1)
+			enabled++
+		}
+		if i%7 == 0 {
+			p.AccessType.DoorTemporary = ptr(floor2) // not what Enabled means
+		}
+		persons = append(persons, p)
+	}
+	persons = append(persons,
+		fake.Person{UUID: "no-name", Number: "1"},
+		fake.Person{UUID: "long", Firstname: strings.Repeat("é", 80), Lastname: strings.Repeat("x", 80), Mail: strings.Repeat("m", 120)})
+	e := newEnv(t, fake.Options{MaxPageSize: 100}, persons...)
+	conn, in := e.importer(m{"ImportFields": []string{"firstname", "mail", "_extension.accessProfileLookupKey", "type"},
+		"Configuration": e.configuration(m{"pageSize": 500})})
+
+	var got []connector.ImportedAccount
+	pagesWhenFirstSeen := -1
+	n, err := conn.ImportAccounts(context.Background(), in, func(a connector.ImportedAccount) error {
+		if pagesWhenFirstSeen < 0 {
+			pagesWhenFirstSeen = e.fake.Count(fake.RouteList)
+		}
+		got = append(got, a)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 1236, n)
+	require.Len(t, got, 1236)
+	assert.Equal(t, 1, pagesWhenFirstSeen, "the first account is out before the second page is read")
+	assert.Equal(t, 13, e.fake.Count(fake.RouteList), "500 asked, clamped to 100")
+
+	on := 0
+	for _, a := range got {
+		if a.Enabled {
+			on++
+		}
+	}
+	assert.Equal(t, enabled, on, "Enabled means a doorPermanent profile")
+
+	first := got[0]
+	assert.Equal(t, "p-0000", first.AccountReference)
+	assert.Equal(t, "Zoë Nr 0", first.DisplayName)
+	assert.Equal(t, "p0@example.org", first.UserName)
+	b, _ := object.Marshal(first.Data)
+	assert.Equal(t, `{"firstname":"Zoë","mail":"p0@example.org","type":"2","number":"5000"}`, string(b), "ImportFields without _extension, plus number")
+
+	noName := got[1234]
+	assert.Equal(t, "no-name", noName.DisplayName, "falls back to the uuid")
+	assert.Equal(t, "no-name", noName.UserName)
+	long := got[1235]
+	assert.Len(t, []rune(long.DisplayName), 100)
+	assert.Len(t, []rune(long.UserName), 100)
+}
+
+func TestImportAccountsFailureAfterSomeLines(t *testing.T) {
+	var persons []fake.Person
+	for i := range 30 {
+		persons = append(persons, fake.Person{Lastname: fmt.Sprint(i)})
+	}
+	e := newEnv(t, fake.Options{MaxPageSize: 10}, persons...)
+	conn, in := e.importer(m{})
+	// Faults apply in the order added: the first page passes (a 1 ns delay),
+	// the second answers 500, which is not retried.
+	e.fake.AddFault(fake.Fault{Route: fake.RouteList, Delay: 1, Times: 1})
+	e.fake.AddFault(fake.Fault{Route: fake.RouteList, Status: 500})
+	emitted := 0
+	n, err := conn.ImportAccounts(context.Background(), in, func(connector.ImportedAccount) error { emitted++; return nil })
+	require.Error(t, err)
+	assert.Equal(t, 10, n)
+	assert.Equal(t, 10, emitted, "the first page's accounts were out before the failure")
+	assert.Contains(t, err.Error(), "reading the site's persons after 10 accounts")
+}
+
+func TestImportPermissionsBatches(t *testing.T) {
+	var persons []fake.Person
+	for i := range 1203 {
+		persons = append(persons, fake.Person{UUID: fmt.Sprintf("f1-%04d", i), Lastname: "A", AccessType: fake.Slots{DoorPermanent: ptr(floor1)}})
+	}
+	for i := range 3 {
+		persons = append(persons, fake.Person{UUID: fmt.Sprintf("f2-%d", i), Lastname: "B", AccessType: fake.Slots{DoorPermanent: ptr(floor2), DoorTemporary: ptr(allDoors)}})
+	}
+	persons = append(persons, fake.Person{UUID: "none", Lastname: "C", AccessType: fake.Slots{FloorPermanent: ptr(allDoors)}})
+	e := newEnv(t, fake.Options{}, persons...)
+	table := "HelloIDLookupKey;AccessProfileName;AccessProfileId\nTeamleider;Alle deuren;" + allDoors + "\nMedewerker;Floor.1;" + floor1 + "\n"
+	conn, in := e.importer(m{"Configuration": e.configuration(m{"accessProfileMapping": table})})
+
+	var lines []connector.PermissionBatch
+	n, err := conn.ImportPermissions(context.Background(), in, func(b connector.PermissionBatch) error {
+		lines = append(lines, b)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 5, n)
+	require.Len(t, lines, 5)
+
+	assert.Equal(t, allDoors, lines[0].PermissionReference.Reference, "the table's profiles first, in row order")
+	assert.Equal(t, "Alle deuren", lines[0].DisplayName)
+	assert.Equal(t, []string{}, lines[0].AccountReferences, "a mapped profile without members: once, empty (other slots do not count)")
+
+	for i, size := range []int{500, 500, 203} {
+		l := lines[1+i]
+		assert.Equal(t, floor1, l.PermissionReference.Reference)
+		assert.Equal(t, "Floor.1", l.DisplayName)
+		assert.Len(t, l.AccountReferences, size)
+		assert.Contains(t, l.Description, "held by 1203 persons")
+	}
+	assert.Equal(t, "f1-0500", lines[2].AccountReferences[0], "batches keep the site's order")
+
+	assert.Equal(t, floor2, lines[4].PermissionReference.Reference)
+	assert.Equal(t, floor2, lines[4].DisplayName, "a profile the table does not know is named by its GUID")
+	assert.Equal(t, []string{"f2-0", "f2-1", "f2-2"}, lines[4].AccountReferences)
+}
