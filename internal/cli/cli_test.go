@@ -175,16 +175,23 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		"enable":  {"Data": m{"_extension": m{"accessProfileLookupKey": "Medewerker Servicedesk"}}, "References": m{"Account": "emp-1"}},
 		"disable": {"References": m{"Account": "emp-1"}},
 		"delete":  {"References": m{"Account": "emp-1"}},
+
+		"permissions":        {"Configuration": m{"permissionsIncludeSiteProfiles": true}},
+		"grant":              {"References": m{"Account": "emp-1", "Permission": m{"Reference": floor1}}},
+		"revoke":             {"References": m{"Account": "emp-1", "Permission": m{"Reference": floor1}}},
+		"subpermissions":     {"References": m{"Account": "emp-1"}, "Operation": "grant"},
+		"import":             {"ImportFields": []string{"lastname"}},
+		"import-permissions": {},
 	}
 	tokens := 0
-	for _, action := range []string{"create", "update", "enable", "disable", "delete"} {
+	for _, action := range []string{"create", "update", "enable", "disable", "delete", "permissions", "grant", "revoke", "subpermissions", "import", "import-permissions"} {
 		for _, format := range []string{"json", "console"} {
 			r := run(t, contextJSON(t, url, contexts[action]), action, "--log-level", "debug", "--log-format", format)
 			for _, stream := range []string{r.stdout, r.stderr} {
 				assert.NotContains(t, stream, "Sup3r", action)
 				assert.NotContains(t, stream, "fake-", action+": a bearer token leaked")
 			}
-			assert.Contains(t, r.stderr, "ipassan request", "debug logging is on")
+			assert.Contains(t, r.stderr, "ipassan request", "debug logging is on: "+action)
 			tokens++
 		}
 	}
@@ -194,7 +201,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	assert.Equal(t, 1, r.code)
 	assert.NotContains(t, r.stdout+r.stderr, "Sup3r")
 	assert.Contains(t, output(t, r).AuditLogs[0].Message, "check clientId and clientSecret")
-	assert.Equal(t, 10, tokens)
+	assert.Equal(t, 22, tokens)
 }
 
 func TestPanicBecomesAFailedOutputContext(t *testing.T) {
