@@ -33,7 +33,8 @@ func TestImportPrintsJSONLines(t *testing.T) {
 		persons = append(persons, fake.Person{Firstname: "Zoë", Lastname: fmt.Sprint(i), Number: fmt.Sprint(i)})
 	}
 	f, url := startFake(t, persons...)
-	ctx := contextJSON(t, url, m{"ImportFields": []string{"lastname"}, "Configuration": m{"pageSize": 25}})
+	// One page at a time, so that the fault below hits a known page.
+	ctx := contextJSON(t, url, m{"ImportFields": []string{"lastname"}, "Configuration": m{"pageSize": 25, "concurrency": 1}})
 	r := run(t, ctx, "import")
 	require.Equal(t, 0, r.code, r.stderr)
 	lines := jsonLines(t, r.stdout)

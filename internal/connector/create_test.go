@@ -94,7 +94,8 @@ func TestCreateCorrelatesWithExactlyOne(t *testing.T) {
 			v, _ := out.Data.Get("number")
 			assert.Equal(t, "1001", v)
 			if tt.opts.MaxPageSize == 3 {
-				assert.Equal(t, 4, e.fake.Count(fake.RouteList), "11 persons at 3 a page")
+				pages := e.fake.Count(fake.RouteList)
+				assert.True(t, pages >= 4 && pages <= 6, "11 persons at 3 a page, and at most two asked past the end: %d", pages)
 			}
 		})
 	}

@@ -32,19 +32,19 @@ func (c *Connector) ImportAccounts(ctx context.Context, in *helloid.Context, emi
 	}
 	fields = importable(fields)
 	n := 0
-	for p, err := range c.Client.Persons(ctx, c.Config.PageSize) {
-		if err != nil {
-			return n, fmt.Errorf("reading the site's persons after %d accounts: %s", n, explain(err))
-		}
-		if p.UUID == "" {
-			continue
-		}
-		if err := emit(importedAccount(p, fields)); err != nil {
-			return n, err
+	hasUUID := func(p ipassan.Person) bool { return p.UUID != "" }
+	var emitErr error
+	_, err = c.scan(ctx, hasUUID, func(p ipassan.Person) error {
+		if emitErr = emit(importedAccount(p, fields)); emitErr != nil {
+			return emitErr
 		}
 		n++
+		return nil
+	})
+	if err != nil && err != emitErr {
+		return n, fmt.Errorf("reading the site's persons after %d accounts: %s", n, explain(err))
 	}
-	return n, nil
+	return n, err
 }
 
 // importable drops _extension fields and makes sure number is there.
@@ -107,20 +107,22 @@ func (c *Connector) ImportPermissions(ctx context.Context, _ *helloid.Context, e
 	}
 	slot := c.Config.PermissionAccessType
 	members := map[string][]string{} // folded GUID -> account references
-	var order []ipassan.Person       // first holder of each GUID, for its spelling
-	for p, err := range c.Client.Persons(ctx, c.Config.PageSize) {
-		if err != nil {
-			return 0, fmt.Errorf("reading the site's persons: %s", explain(err))
-		}
+	var order []string               // GUIDs as first spelled, in the order first seen
+	holds := func(p ipassan.Person) bool {
 		id, _ := p.AccessType.Slot(slot)
-		if id == "" || p.UUID == "" {
-			continue
-		}
+		return id != "" && p.UUID != ""
+	}
+	_, err := c.scan(ctx, holds, func(p ipassan.Person) error {
+		id, _ := p.AccessType.Slot(slot)
 		key := strings.ToLower(id)
 		if _, seen := members[key]; !seen {
-			order = append(order, p)
+			order = append(order, id)
 		}
 		members[key] = append(members[key], p.UUID)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("reading the site's persons: %s", explain(err))
 	}
 
 	var profiles []accessprofile.Profile
@@ -131,8 +133,7 @@ func (c *Connector) ImportPermissions(ctx context.Context, _ *helloid.Context, e
 			listed[strings.ToLower(p.ID)] = true
 		}
 	}
-	for _, p := range order {
-		id, _ := p.AccessType.Slot(slot)
+	for _, id := range order {
 		if !listed[strings.ToLower(id)] {
 			profiles = append(profiles, accessprofile.Profile{ID: id})
 		}

@@ -69,7 +69,8 @@ func TestImportAccountsStreamsEveryPage(t *testing.T) {
 	assert.Equal(t, 1236, n)
 	require.Len(t, got, 1236)
 	assert.Equal(t, 1, pagesWhenFirstSeen, "the first account is out before the second page is read")
-	assert.Equal(t, 13, e.fake.Count(fake.RouteList), "500 asked, clamped to 100")
+	pages := e.fake.Count(fake.RouteList)
+	assert.True(t, pages >= 13 && pages < 13+8, "500 asked, clamped to 100: 13 pages and at most one window past the end, not %d", pages)
 
 	on := 0
 	for _, a := range got {

@@ -72,10 +72,8 @@ func (c *Connector) Permissions(ctx context.Context, _ *helloid.Context) *helloi
 func (c *Connector) profilesOnPersons(ctx context.Context) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
-	for p, err := range c.Client.Persons(ctx, c.Config.PageSize) {
-		if err != nil {
-			return nil, err
-		}
+	hasProfile := func(p ipassan.Person) bool { return p.AccessType != ipassan.AccessType{} }
+	_, err := c.scan(ctx, hasProfile, func(p ipassan.Person) error {
 		for _, slot := range config.Slots {
 			id, _ := p.AccessType.Slot(slot)
 			if key := strings.ToLower(id); id != "" && !seen[key] {
@@ -83,8 +81,9 @@ func (c *Connector) profilesOnPersons(ctx context.Context) ([]string, error) {
 				out = append(out, id)
 			}
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // permission is the profile a grant or revoke is about.

@@ -4,10 +4,19 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
 )
+
+// scan reads the whole site with the configured page size and concurrency,
+// handing fn every person keep lets through (keep may run concurrently).
+func (c *Connector) scan(ctx context.Context, keep func(ipassan.Person) bool, fn func(ipassan.Person) error) (ipassan.ScanStats, error) {
+	stats, err := c.Client.Scan(ctx, ipassan.ScanOptions{PageSize: c.Config.PageSize, Concurrency: c.Config.Concurrency, Keep: keep}, fn)
+	c.Log.Debug().Int("pages", stats.Pages).Int("persons", stats.Persons).Bool("concurrent", stats.Concurrent).Msg("site scanned")
+	return stats, err
+}
 
 // findPersons reads the whole site (IPassan cannot filter) and keeps the
 // persons whose field equals value: as text, trimmed, without regard to case,
@@ -16,25 +25,26 @@ import (
 // as no match would create a duplicate on every run.
 func (c *Connector) findPersons(ctx context.Context, field, value string) ([]ipassan.Person, error) {
 	want := strings.TrimSpace(value)
-	var found []ipassan.Person
-	scanned, seen := 0, false
-	for p, err := range c.Client.Persons(ctx, c.Config.PageSize) {
-		if err != nil {
-			return nil, err
-		}
-		scanned++
+	var seen atomic.Bool
+	matches := func(p ipassan.Person) bool {
 		v, ok := p.Value(field)
 		if !ok {
-			continue
+			return false
 		}
-		seen = true
-		if s, isText := object.Text(v); isText && strings.EqualFold(strings.TrimSpace(s), want) {
-			found = append(found, p)
-		}
+		seen.Store(true)
+		s, isText := object.Text(v)
+		return isText && strings.EqualFold(strings.TrimSpace(s), want)
 	}
-	c.Log.Debug().Int("scanned", scanned).Int("found", len(found)).Str("field", field).Msg("correlation scan")
-	if !seen && !knownPath(field) {
-		return nil, fmt.Errorf("CorrelationConfiguration.AccountField %s is not an IPassan person field (none of the %d persons of the site has it); correlate on number or mail", quote(field), scanned)
+	var found []ipassan.Person
+	stats, err := c.scan(ctx, matches, func(p ipassan.Person) error {
+		found = append(found, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !seen.Load() && !knownPath(field) {
+		return nil, fmt.Errorf("CorrelationConfiguration.AccountField %s is not an IPassan person field (none of the %d persons of the site has it); correlate on number or mail", quote(field), stats.Persons)
 	}
 	return found, nil
 }

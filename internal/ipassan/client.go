@@ -48,11 +48,12 @@ type Options struct {
 
 // Client talks to one IPassan site. It is safe for concurrent use.
 type Client struct {
-	opts     Options
-	http     *resty.Client
-	base     string // base URL + APIPrefix
-	requests atomic.Int64
-	activity atomic.Pointer[string]
+	opts       Options
+	http       *resty.Client
+	base       string // base URL + APIPrefix
+	requests   atomic.Int64
+	rateLimits atomic.Int64 // 429 answers seen, so scans can slow down
+	activity   atomic.Pointer[string]
 
 	mu      sync.Mutex
 	token   string

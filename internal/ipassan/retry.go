@@ -36,6 +36,9 @@ func (c *Client) retrying(ctx context.Context, method string, try func() (answer
 		if err == nil || !errors.As(err, &e) || ctx.Err() != nil || !retryable(method, e) {
 			return ans, err
 		}
+		if e.Kind == ErrRateLimited {
+			c.rateLimits.Add(1)
+		}
 		if attempt >= attempts {
 			e.Attempts = attempt
 			return ans, e

@@ -112,16 +112,20 @@ func (r *Redactor) Redact(s string) string {
 
 // Writer returns a writer that masks secrets before passing text on to w. Each
 // Write is scrubbed on its own, which suits zerolog (one Write per event) and
-// the single Write of an outputContext.
-func (r *Redactor) Writer(w io.Writer) io.Writer { return redactingWriter{r: r, w: w} }
+// the single Write of an outputContext. Writes are serialised, so concurrent
+// page fetches may log through it to any writer.
+func (r *Redactor) Writer(w io.Writer) io.Writer { return &redactingWriter{r: r, w: w} }
 
 type redactingWriter struct {
-	r *Redactor
-	w io.Writer
+	r  *Redactor
+	mu sync.Mutex
+	w  io.Writer
 }
 
-func (rw redactingWriter) Write(p []byte) (int, error) {
+func (rw *redactingWriter) Write(p []byte) (int, error) {
 	clean := rw.r.Redact(string(p))
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
 	if _, err := io.WriteString(rw.w, clean); err != nil {
 		return 0, err
 	}

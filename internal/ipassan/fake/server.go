@@ -29,6 +29,12 @@ type Options struct {
 	WrapPerson bool
 	// CursorAsText writes next_cursor as "50" instead of 50.
 	CursorAsText bool
+	// OpaqueCursor writes next_cursor as "p50", a cursor that is not an
+	// offset, as a server that pages by token would.
+	OpaqueCursor bool
+	// ShortPages makes every second page one row shorter than asked, while
+	// next_cursor still points right after it.
+	ShortPages bool
 }
 
 // Server is the fake IPassan. It is an http.Handler.
@@ -238,7 +244,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, total int, rows fu
 		}
 		limit = n
 	}
-	if v := q.Get("offset"); v != "" {
+	if v := strings.TrimPrefix(q.Get("offset"), "p"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
 			writeError(w, http.StatusBadRequest, "offset must be a number")
@@ -249,12 +255,18 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, total int, rows fu
 	limit = min(limit, s.opts.MaxPageSize)
 	from := min(offset, total)
 	to := min(from+limit, total)
+	if s.opts.ShortPages && (from/limit)%2 == 1 && to-from > 1 {
+		to--
+	}
 	var next any
-	if to < total {
+	switch {
+	case to >= total:
+	case s.opts.OpaqueCursor:
+		next = "p" + strconv.Itoa(to)
+	case s.opts.CursorAsText:
+		next = strconv.Itoa(to)
+	default:
 		next = to
-		if s.opts.CursorAsText {
-			next = strconv.Itoa(to)
-		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": rows(from, to), "next_cursor": next})
 }
