@@ -23,6 +23,7 @@ import (
 )
 
 type options struct {
+	generate    int
 	addr        string
 	seed        string
 	addrFile    string
@@ -54,7 +55,10 @@ GET /_fake/sites/{site}/persons.`,
   ipassan-fake --seed testdata/fake/seed.json --addr 127.0.0.1:0 --addr-file /tmp/fake.addr
 
   # Slow and stingy: 100 ms a request, at most 20 persons a page
-  ipassan-fake --seed testdata/fake/seed.json --latency 100ms --max-page-size 20`,
+  ipassan-fake --seed testdata/fake/seed.json --latency 100ms --max-page-size 20
+
+  # A large site for benchmarks: 20,000 more persons
+  ipassan-fake --seed testdata/fake/seed.json --generate 20000 --quiet`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -67,6 +71,7 @@ GET /_fake/sites/{site}/persons.`,
 	f.StringVar(&o.seed, "seed", "", "JSON `file` with clients, access profiles, bases, sites and persons")
 	f.StringVar(&o.addrFile, "addr-file", "", "write the base URL to `file` once listening")
 	f.BoolVar(&o.allowRemote, "allow-remote", false, "listen on an address other than loopback")
+	f.IntVar(&o.generate, "generate", 0, "add this many generated persons to the seed's first site (benchmarks)")
 	f.BoolVar(&o.quiet, "quiet", false, "do not log each request on standard error")
 	f.IntVar(&o.fake.MaxPageSize, "max-page-size", 100, "clamp the persons asked per page to this")
 	f.DurationVar(&o.fake.Latency, "latency", 0, "add this delay to every request")
@@ -90,6 +95,11 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if o.seed != "" {
 		var err error
 		if seed, err = fake.LoadSeed(o.seed); err != nil {
+			return err
+		}
+	}
+	if o.generate > 0 {
+		if err := addGenerated(&seed, o.generate); err != nil {
 			return err
 		}
 	}
@@ -127,6 +137,21 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, "ipassan-fake stopped")
+	return nil
+}
+
+// addGenerated appends n generated persons to the first site of the seed,
+// holding its first access profile.
+func addGenerated(seed *fake.Seed, n int) error {
+	if len(seed.Bases) == 0 || len(seed.Bases[0].Sites) == 0 {
+		return errors.New("--generate needs a --seed with at least one base and site")
+	}
+	profile := ""
+	if len(seed.AccessProfiles) > 0 {
+		profile = seed.AccessProfiles[0].UUID
+	}
+	site := &seed.Bases[0].Sites[0]
+	site.Persons = append(site.Persons, fake.Generate(n, profile)...)
 	return nil
 }
 

@@ -182,3 +182,29 @@ func newToken() string {
 	_, _ = rand.Read(b[:])
 	return "fake-" + hex.EncodeToString(b[:])
 }
+
+// Generate makes n persons for benchmarks and load tests: numbers 100000
+// upwards, a third of them with a door profile (profile, when given), names
+// with diacritics.
+func Generate(n int, profile string) []Person {
+	first := []string{"Zoë", "Ĳsbrand", "Anouk", "Mohammed", "Femke", "Søren", "Noël", "Daan"}
+	last := []string{"d'Hondt", "van 't Hof", "de Vries", "El Amrani", "Jansen", "Bakker", "Müller", "Öztürk"}
+	out := make([]Person, n)
+	for i := range out {
+		p := Person{
+			UUID:      fmt.Sprintf("b0000000-0000-4000-8000-%012d", i),
+			Firstname: first[i%len(first)],
+			Lastname:  last[(i/len(first))%len(last)],
+			Mail:      fmt.Sprintf("person%d@example.org", i),
+			Phone:     fmt.Sprintf("+31 6 %08d", i),
+			Number:    strconv.Itoa(100000 + i),
+			Type:      2,
+		}
+		if profile != "" && i%3 == 0 {
+			id := profile
+			p.AccessType.DoorPermanent = &id
+		}
+		out[i] = p
+	}
+	return out
+}
