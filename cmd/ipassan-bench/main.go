@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -62,10 +63,27 @@ func main() {
 	bin := flag.String("bin", "bin", "folder holding ipassan-fake and ipassan-connector")
 	testdata := flag.String("testdata", "testdata", "the repository's testdata folder")
 	quick := flag.Bool("quick", false, "only the small sites (for a smoke run)")
+	only := flag.Int("only", 0, "only the site of this many generated persons (with --latency)")
+	latency := flag.Duration("latency", 20*time.Millisecond, "latency of the site chosen with --only")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench failed:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	sites := []site{{1000, 20 * time.Millisecond}, {1000, 100 * time.Millisecond}, {20000, 20 * time.Millisecond},
 		{20000, 100 * time.Millisecond}, {100000, 20 * time.Millisecond}}
-	if *quick {
+	switch {
+	case *only > 0:
+		sites = []site{{*only, *latency}}
+	case *quick:
 		sites = sites[:2]
 	}
 	if err := run(*bin, *testdata, sites, os.Stdout); err != nil {

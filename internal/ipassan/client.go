@@ -77,14 +77,32 @@ func New(opts Options) (*Client, error) {
 	opts.Redactor.Add(opts.ClientSecret.Reveal())
 	c := &Client{opts: opts, base: strings.TrimRight(opts.BaseURL.String(), "/") + APIPrefix}
 	c.http = resty.New().
+		SetTransport(transport(opts.RootCAs)).
 		SetTimeout(opts.RequestTimeout).
-		SetTLSClientConfig(tlsConfig(opts.RootCAs)).
 		SetRedirectPolicy(sameHostRedirects(opts.BaseURL.Host)).
 		SetLogger(restyLogger{opts.Logger}).
 		SetResponseBodyLimit(maxBody).
 		SetHeader("User-Agent", opts.UserAgent).
 		SetHeader("Accept", "application/json")
 	return c, nil
+}
+
+// transport keeps enough idle connections for a concurrent scan: resty's
+// default keeps GOMAXPROCS+1, so with eight pages in flight most requests
+// would open a new connection (and TLS session) to IPassan.
+func transport(roots *x509.CertPool) *http.Transport {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		TLSClientConfig:       tlsConfig(roots),
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
 }
 
 // maxBody bounds a buffered answer. Pages are streamed and not bound by it.

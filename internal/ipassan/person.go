@@ -52,13 +52,20 @@ var textFields = []string{FieldFirstname, FieldLastname, FieldMail, FieldPhone, 
 // knownFields are all fields this client understands.
 var knownFields = []string{FieldUUID, FieldFirstname, FieldLastname, FieldMail, FieldPhone, FieldNumber, FieldType, FieldOther, FieldAccessType, FieldArchitecture}
 
+// fieldIndex finds a known field by its lower-case name.
+var fieldIndex = func() map[string]int {
+	m := make(map[string]int, len(knownFields))
+	for i, f := range knownFields {
+		m[strings.ToLower(f)] = i
+	}
+	return m
+}()
+
 // CanonicalField returns IPassan's spelling of a field name given in any
 // casing, and whether the field is a known one.
 func CanonicalField(name string) (string, bool) {
-	for _, f := range knownFields {
-		if strings.EqualFold(f, name) {
-			return f, true
-		}
+	if i, ok := fieldIndex[strings.ToLower(name)]; ok {
+		return knownFields[i], true
 	}
 	return name, false
 }
@@ -104,22 +111,8 @@ func (p Person) Has(field string) bool {
 	if p.present == 0 {
 		return true
 	}
-	f, _ := CanonicalField(field)
-	for i, k := range knownFields {
-		if k == f {
-			return p.present&(1<<i) != 0
-		}
-	}
-	return false
-}
-
-func (p *Person) markPresent(field string) {
-	f, _ := CanonicalField(field)
-	for i, k := range knownFields {
-		if k == f {
-			p.present |= 1 << i
-		}
-	}
+	i, ok := fieldIndex[strings.ToLower(field)]
+	return ok && p.present&(1<<i) != 0
 }
 
 // Value returns a field's value, by name in any casing or by a dotted path
@@ -167,36 +160,45 @@ func (p Person) raw(name string) (json.RawMessage, bool) {
 	return nil, false
 }
 
-// UnmarshalJSON decodes a person tolerantly.
+// UnmarshalJSON decodes a person tolerantly, in one pass over its members.
 func (p *Person) UnmarshalJSON(b []byte) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return err
-	}
 	*p = Person{}
-	for k, raw := range fields {
-		p.markPresent(k)
-		if t, ok := p.text(k); ok {
-			if s, isText := rawText(raw); isText {
-				*t = s
-				continue
+	return eachMember(b, func(key, raw []byte) {
+		field, known := lookupField(key)
+		if known {
+			p.present |= 1 << field
+			switch f := knownFields[field]; f {
+			case FieldAccessType:
+				p.AccessType = decodeAccessType(raw)
+				return
+			case FieldArchitecture:
+				if !isNull(raw) {
+					p.Architecture = append(json.RawMessage(nil), raw...)
+				}
+				return
+			default:
+				if s, isText := rawText(raw); isText {
+					t, _ := p.text(f)
+					*t = s
+					return
+				}
 			}
 		}
-		switch f, _ := CanonicalField(k); f {
-		case FieldAccessType:
-			p.AccessType = decodeAccessType(raw)
-		case FieldArchitecture:
-			if !isNull(raw) {
-				p.Architecture = append(json.RawMessage(nil), raw...)
-			}
-		default:
-			if p.Extra == nil {
-				p.Extra = map[string]json.RawMessage{}
-			}
-			p.Extra[k] = append(json.RawMessage(nil), raw...)
+		if p.Extra == nil {
+			p.Extra = map[string]json.RawMessage{}
 		}
+		p.Extra[string(key)] = append(json.RawMessage(nil), raw...)
+	})
+}
+
+// lookupField finds a known field by a key in any casing, without
+// allocating for the usual lower-case spelling.
+func lookupField(key []byte) (int, bool) {
+	if i, ok := fieldIndex[string(key)]; ok {
+		return i, true
 	}
-	return nil
+	i, ok := fieldIndex[strings.ToLower(string(key))]
+	return i, ok
 }
 
 // MarshalJSON writes the person as IPassan would, for admins' output.
@@ -231,9 +233,7 @@ func rawText(raw json.RawMessage) (string, bool) {
 	}
 	switch raw[0] {
 	case '"':
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err == nil
+		return jsonString(raw), true
 	case '{', '[':
 		return "", false
 	case 'n':
@@ -260,14 +260,14 @@ const (
 )
 
 func (a *AccessType) slot(name string) (*string, bool) {
-	switch strings.ToLower(name) {
-	case strings.ToLower(SlotDoorPermanent):
+	switch {
+	case strings.EqualFold(name, SlotDoorPermanent):
 		return &a.DoorPermanent, true
-	case strings.ToLower(SlotDoorTemporary):
+	case strings.EqualFold(name, SlotDoorTemporary):
 		return &a.DoorTemporary, true
-	case strings.ToLower(SlotFloorPermanent):
+	case strings.EqualFold(name, SlotFloorPermanent):
 		return &a.FloorPermanent, true
-	case strings.ToLower(SlotFloorTemporary):
+	case strings.EqualFold(name, SlotFloorTemporary):
 		return &a.FloorTemporary, true
 	}
 	return nil, false
@@ -308,15 +308,11 @@ func (a AccessType) object() *object.Object {
 // null, or [] (what a PHP backend sends for an empty map).
 func decodeAccessType(raw json.RawMessage) AccessType {
 	var a AccessType
-	var slots map[string]json.RawMessage
-	if json.Unmarshal(raw, &slots) != nil {
-		return a
-	}
-	for k, v := range slots {
-		if dst, ok := a.slot(k); ok {
+	_ = eachMember(raw, func(k, v []byte) { // null or [] are not objects: no slots
+		if dst, ok := a.slot(string(k)); ok {
 			*dst = profileID(v)
 		}
-	}
+	})
 	return a
 }
 

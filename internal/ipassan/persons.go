@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
-	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
@@ -254,77 +253,79 @@ func listPage[T any](ctx context.Context, c *Client, path, cursor string, limit 
 	return info, nil
 }
 
-// decodePage reads {"data": [...], "next_cursor": …} token by token.
+// decodePage reads {"data": [...], "next_cursor": …}. A page is bounded
+// (maxBody), so it is read whole, validated once, and its rows decoded one by
+// one and handed to fn; nothing of the page is kept but what fn keeps.
 func decodePage[T any](r io.Reader, fn func(T) bool) (PageInfo, error) {
 	var info PageInfo
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	if err := expectDelim(dec, '{'); err != nil {
+	body, err := io.ReadAll(io.LimitReader(r, maxBody+1))
+	switch {
+	case err != nil:
 		return info, err
+	case len(body) > maxBody:
+		return info, fmt.Errorf("the page is larger than %d MiB", maxBody>>20)
+	case !json.Valid(body):
+		return info, fmt.Errorf("the answer is not valid JSON: %s", truncate(body, 80))
 	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return info, err
+	var fail error
+	stopped := false
+	err = eachMember(body, func(key, raw []byte) {
+		if fail != nil || stopped {
+			return
 		}
-		key, _ := tok.(string)
-		switch strings.ToLower(key) {
+		switch strings.ToLower(string(key)) {
 		case "data":
-			stop, err := decodeRows(dec, &info, fn)
-			if err != nil || stop {
-				return info, err
-			}
+			stopped, fail = decodeRows(raw, &info, fn)
 		case "next_cursor":
-			var v any
-			if err := dec.Decode(&v); err != nil {
-				return info, err
-			}
-			s, ok := object.Text(v)
-			if !ok {
-				return info, fmt.Errorf("next_cursor is %s", object.Kind(v))
-			}
-			info.Next = strings.TrimSpace(s)
-		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return info, err
-			}
+			info.Next, fail = cursorText(raw)
 		}
+	})
+	if err != nil {
+		return info, errors.New("the answer is not a JSON object")
 	}
-	return info, expectDelim(dec, '}')
+	return info, fail
 }
 
-func decodeRows[T any](dec *json.Decoder, info *PageInfo, fn func(T) bool) (stop bool, err error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return false, err
+// cursorText reads next_cursor: a number, text, or null at the end.
+func cursorText(raw []byte) (string, error) {
+	switch {
+	case isNull(raw):
+		return "", nil
+	case raw[0] == '"':
+		return strings.TrimSpace(jsonString(raw)), nil
+	case raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9':
+		return string(raw), nil
 	}
-	if tok == nil {
+	return "", fmt.Errorf("next_cursor is %s", raw)
+}
+
+func decodeRows[T any](raw []byte, info *PageInfo, fn func(T) bool) (stop bool, err error) {
+	if isNull(raw) {
 		return false, nil // "data": null, an empty page
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return false, fmt.Errorf("data is not a list")
+	if raw[0] != '[' {
+		return false, errors.New("data is not a list")
 	}
-	for dec.More() {
+	err = eachElement(raw, func(item []byte) bool {
 		var row T
-		if err := dec.Decode(&row); err != nil {
-			return false, err
+		// The page was validated as a whole: a type that decodes itself
+		// (Person) is spared encoding/json's second pass over it.
+		var derr error
+		if u, ok := any(&row).(json.Unmarshaler); ok {
+			derr = u.UnmarshalJSON(item)
+		} else {
+			derr = json.Unmarshal(item, &row)
+		}
+		if derr != nil {
+			err = derr
+			return false
 		}
 		info.Rows++
 		if !fn(row) {
-			return true, nil
+			stop = true
+			return false
 		}
-	}
-	return false, expectDelim(dec, ']')
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %q, found %v", want, tok)
-	}
-	return nil
+		return true
+	})
+	return stop, err
 }

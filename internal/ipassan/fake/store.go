@@ -135,6 +135,7 @@ type site struct {
 	uuid, name string
 	persons    []*Person // in creation order: the order pages follow
 	byUUID     map[string]*Person
+	encoded    map[*Person][]byte // JSON of persons, dropped when they change
 }
 
 func (s *site) add(p Person) *Person {
@@ -159,6 +160,7 @@ func (s *site) remove(uuid string) bool {
 		return false
 	}
 	delete(s.byUUID, key)
+	delete(s.encoded, p)
 	for i, q := range s.persons {
 		if q == p {
 			s.persons = append(s.persons[:i], s.persons[i+1:]...)
