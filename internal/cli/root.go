@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 )
 
 // Exit statuses (the CLI contract).
@@ -36,6 +37,9 @@ type globalOptions struct {
 	logFormat   formatFlag
 	// timeout bounds an action until its configuration says otherwise.
 	timeout time.Duration
+	// build, when set, builds the action's context from HelloID's own files
+	// (--config …) instead of reading it; see admin_build.go.
+	build func() (*helloid.Context, error)
 }
 
 // Main runs the command line and returns the exit status.
@@ -92,6 +96,7 @@ action failed, 2 usage error.`,
 	for _, name := range []string{"create", "update", "enable", "disable", "delete", "permissions", "grant", "revoke", "subpermissions"} {
 		root.AddCommand(newActionCmd(name, g, io))
 	}
+	addAdminCommands(root, g, io)
 	root.AddCommand(newImportCmd(g, io), newImportPermissionsCmd(g, io))
 	return root
 }

@@ -98,7 +98,7 @@ func (s *session) run(ctx context.Context, name, audit string, w work) *helloid.
 }
 
 func (s *session) body(ctx context.Context, audit string, w work, timeoutKnown chan<- time.Duration) *helloid.Output {
-	in, err := readContext(s.g.contextFile, s.io)
+	in, err := s.g.actionContext(s.io)
 	if err != nil {
 		return helloid.Failure(audit, err.Error())
 	}

@@ -144,5 +144,5 @@ func (c *Connector) readFailure(ref string, err error) string {
 	if errors.Is(err, ipassan.ErrNotFound) {
 		return fmt.Sprintf("IPassan person %s was not found", ref)
 	}
-	return fmt.Sprintf("Could not read IPassan person %s: %s", ref, explain(err))
+	return fmt.Sprintf("Could not read IPassan person %s: %s", ref, Explain(err))
 }

@@ -25,6 +25,9 @@ type Connector struct {
 	Config config.Config
 	DryRun bool
 	Log    zerolog.Logger
+	// Progress, when set, hears how many persons each page of a site scan
+	// brought (admin commands draw a progress bar with it).
+	Progress func(persons int)
 
 	mappingOnce sync.Once
 	mapping     *accessprofile.Table
@@ -96,15 +99,15 @@ func (c *Connector) profileLabel(id string) string {
 	return id
 }
 
-// explain turns an error into one plain sentence for the HelloID user, adding
-// what to check where the cause is usually the configuration.
-func explain(err error) string {
-	msg := err.Error()
+// Explain turns an error into one plain sentence for the HelloID user or the
+// admin, adding what to check where the cause is usually the configuration.
+func Explain(err error) string {
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
 	switch {
 	case errors.Is(err, ipassan.ErrAuth):
 		msg += " (check clientId and clientSecret)"
 	case errors.Is(err, ipassan.ErrAccessDenied):
-		msg += " (check siteId and the API client's rights on that site)"
+		msg += " (check siteId and the API client's rights on that site; 'ipassan-connector sites' lists the sites)"
 	case errors.Is(err, ipassan.ErrTLS):
 		msg += " (certificates are always verified; for a private CA set caBundlePath)"
 	}

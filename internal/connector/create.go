@@ -88,24 +88,24 @@ func (c *Connector) createOnce(ctx context.Context, corr helloid.Correlation, fo
 	p, err = c.Client.CreatePerson(ctx, form)
 	for attempt := 1; err != nil && ipassan.Ambiguous(err); attempt++ {
 		if !corr.Enabled {
-			return p, "", fmt.Errorf("%s; the person may have been created, and without correlation there is no value to look it up by: check IPassan before this create runs again", explain(err))
+			return p, "", fmt.Errorf("%s; the person may have been created, and without correlation there is no value to look it up by: check IPassan before this create runs again", Explain(err))
 		}
 		c.Log.Warn().Err(err).Msg("create answer lost; looking the person up before anything else is sent")
 		found, ferr := c.findPersons(ctx, corr.AccountField, corr.PersonFieldValue)
 		switch {
 		case ferr != nil:
-			return p, "", fmt.Errorf("%s; looking the person up afterwards failed too: %s", explain(err), explain(ferr))
+			return p, "", fmt.Errorf("%s; looking the person up afterwards failed too: %s", Explain(err), Explain(ferr))
 		case len(found) == 1:
 			return found[0], fmt.Sprintf("IPassan's answer was lost (%s); found the person by %s = %s", kindOf(err), corr.AccountField, quote(corr.PersonFieldValue)), nil
 		case len(found) > 1:
-			return p, "", fmt.Errorf("%s; afterwards %d persons have %s = %s: check IPassan for a duplicate", explain(err), len(found), corr.AccountField, quote(corr.PersonFieldValue))
+			return p, "", fmt.Errorf("%s; afterwards %d persons have %s = %s: check IPassan for a duplicate", Explain(err), len(found), corr.AccountField, quote(corr.PersonFieldValue))
 		case attempt == 2:
-			return p, "", fmt.Errorf("%s, twice; no person with %s = %s exists, so nothing was created", explain(err), corr.AccountField, quote(corr.PersonFieldValue))
+			return p, "", fmt.Errorf("%s, twice; no person with %s = %s exists, so nothing was created", Explain(err), corr.AccountField, quote(corr.PersonFieldValue))
 		}
 		p, err = c.Client.CreatePerson(ctx, form)
 	}
 	if err != nil {
-		return p, "", errors.New(explain(err))
+		return p, "", errors.New(Explain(err))
 	}
 	return p, "", nil
 }
@@ -142,7 +142,7 @@ func (c *Connector) correlate(ctx context.Context, corr helloid.Correlation, out
 	}
 	found, err := c.findPersons(ctx, corr.AccountField, corr.PersonFieldValue)
 	if err != nil {
-		return fail(fmt.Sprintf("Could not look for an IPassan person with %s = %s: %s", corr.AccountField, quote(corr.PersonFieldValue), explain(err)))
+		return fail(fmt.Sprintf("Could not look for an IPassan person with %s = %s: %s", corr.AccountField, quote(corr.PersonFieldValue), Explain(err)))
 	}
 	switch len(found) {
 	case 0:

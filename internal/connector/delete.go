@@ -39,7 +39,7 @@ func (c *Connector) Delete(ctx context.Context, in *helloid.Context) *helloid.Ou
 		return gone()
 	}
 	if err != nil {
-		return failWith(out, act, fmt.Sprintf("Could not delete IPassan person %s: %s", ref, explain(err)))
+		return failWith(out, act, fmt.Sprintf("Could not delete IPassan person %s: %s", ref, Explain(err)))
 	}
 	out.Success = true
 	out.Log(act, fmt.Sprintf("Deleted IPassan person %s", describePerson(p)), false)

@@ -42,7 +42,7 @@ func (c *Connector) ImportAccounts(ctx context.Context, in *helloid.Context, emi
 		return nil
 	})
 	if err != nil && err != emitErr {
-		return n, fmt.Errorf("reading the site's persons after %d accounts: %s", n, explain(err))
+		return n, fmt.Errorf("reading the site's persons after %d accounts: %s", n, Explain(err))
 	}
 	return n, err
 }
@@ -122,7 +122,7 @@ func (c *Connector) ImportPermissions(ctx context.Context, _ *helloid.Context, e
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("reading the site's persons: %s", explain(err))
+		return 0, fmt.Errorf("reading the site's persons: %s", Explain(err))
 	}
 
 	var profiles []accessprofile.Profile

@@ -52,7 +52,7 @@ func (c *Connector) Permissions(ctx context.Context, _ *helloid.Context) *helloi
 	if c.Config.IncludeSiteProfiles {
 		seen, err := c.profilesOnPersons(ctx)
 		if err != nil {
-			return helloid.Failure(act, "Could not read the site's persons for their access profiles: "+explain(err))
+			return helloid.Failure(act, "Could not read the site's persons for their access profiles: "+Explain(err))
 		}
 		for _, id := range seen {
 			add(id, "")

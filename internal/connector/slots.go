@@ -15,7 +15,7 @@ func (c *Connector) setSlot(ctx context.Context, ref, slot, guid, why string) (i
 	var form ipassan.Form
 	form.SetSlot(slot, guid)
 	if _, _, err := c.put(ctx, ref, form); err != nil {
-		return ipassan.Person{}, errors.New(explain(err))
+		return ipassan.Person{}, errors.New(Explain(err))
 	}
 	return c.readSlot(ctx, ref, slot, guid, why)
 }
@@ -27,7 +27,7 @@ func (c *Connector) setSlot(ctx context.Context, ref, slot, guid, why string) (i
 func (c *Connector) readSlot(ctx context.Context, ref, slot, want, why string) (ipassan.Person, error) {
 	p, err := c.Client.GetPerson(ctx, ref)
 	if err != nil {
-		return ipassan.Person{}, fmt.Errorf("IPassan accepted the change, but reading it back failed: %s", explain(err))
+		return ipassan.Person{}, fmt.Errorf("IPassan accepted the change, but reading it back failed: %s", Explain(err))
 	}
 	if slot == "" {
 		return p, nil

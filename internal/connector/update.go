@@ -85,7 +85,7 @@ func (c *Connector) Update(ctx context.Context, in *helloid.Context) *helloid.Ou
 
 	after, answered, err := c.put(ctx, ref, form)
 	if err != nil {
-		return failWith(out, act, fmt.Sprintf("Could not update IPassan person %s: %s", ref, explain(err)))
+		return failWith(out, act, fmt.Sprintf("Could not update IPassan person %s: %s", ref, Explain(err)))
 	}
 	switch {
 	case profile != nil:

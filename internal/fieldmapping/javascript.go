@@ -94,12 +94,17 @@ func runComplex(p *goja.Program, personContext *object.Object, typ string, timeo
 func setGlobals(vm *goja.Runtime, personContext *object.Object) error {
 	person, _ := personContext.Get("Person")
 	manager, _ := personContext.Get("Manager")
+	personJS, managerJS := toJS(vm, person), toJS(vm, manager)
+	// HelloID compatibility (see accounts.go): a missing Accounts, or a
+	// missing system in it, reads as an empty object.
+	withLenientAccounts(vm, personJS)
+	withLenientAccounts(vm, managerJS)
 	globals := []struct {
 		name  string
 		value any
 	}{
-		{"Person", toJS(vm, person)},
-		{"Manager", toJS(vm, manager)},
+		{"Person", personJS},
+		{"Manager", managerJS},
 		{"Iteration", 0}, // HelloID counts up on uniqueness conflicts; a first try is 0
 		{"deleteDiacriticalMarks", func(call goja.FunctionCall) goja.Value {
 			text := call.Argument(0)

@@ -2,6 +2,10 @@
 // turns a person into the Data object HelloID hands a target connector as
 // $actionContext.Data. It lets the binary, and the admin testing it, see what
 // HelloID will send without a round trip through the HelloID portal.
+//
+// HelloID compatibility: in Complex mappings a person without Accounts, or
+// without an entry for a target system in it, reads that system as an empty
+// object, as a person without an account there does in HelloID (accounts.go).
 package fieldmapping
 
 import (

@@ -19,6 +19,9 @@ type ScanOptions struct {
 	// the rest are dropped at once, so memory holds matches, not the site.
 	// It may run on several goroutines at once. Nil keeps everyone.
 	Keep func(Person) bool
+	// OnPage, when set, hears of every page taken, in order, with its number
+	// of rows: a progress bar's hook.
+	OnPage func(rows int)
 }
 
 // ScanStats says how a scan went.
@@ -92,6 +95,9 @@ func (s *scanner) take(p page) error {
 	}
 	s.stats.Pages++
 	s.stats.Persons += p.rows
+	if s.opts.OnPage != nil {
+		s.opts.OnPage(p.rows)
+	}
 	for _, person := range p.kept {
 		if err := s.fn(person); err != nil {
 			return err

@@ -1,0 +1,299 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/accessprofile"
+	"github.com/ipassan-connector/ipassan-connector/internal/config"
+	"github.com/ipassan-connector/ipassan-connector/internal/connector"
+	"github.com/ipassan-connector/ipassan-connector/internal/contextbuild"
+	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
+	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
+)
+
+// checkStatus is the outcome of one check of `validate`.
+type checkStatus string
+
+const (
+	checkPass checkStatus = "pass"
+	checkWarn checkStatus = "warn" // allowed at go-live, but look at it
+	checkFail checkStatus = "fail"
+	checkSkip checkStatus = "skip" // not run: something it needs failed
+)
+
+// checkResult is one line of `validate`.
+type checkResult struct {
+	Check   string      `json:"check"`
+	Status  checkStatus `json:"status"`
+	Message string      `json:"message"`
+}
+
+// Check names, in the order they run.
+const (
+	checkConfiguration = "configuration"
+	checkConnectorPath = "connectorPath"
+	checkHTTPS         = "https"
+	checkCredentials   = "credentials"
+	checkSite          = "site"
+	checkMappingTable  = "mapping table"
+	checkProfiles      = "profiles"
+	checkFieldMapping  = "field mapping"
+	checkLookupKey     = "lookup key"
+)
+
+// validator runs the go-live checks of one configuration. Each check that
+// others depend on records whether it passed; a check whose prerequisite
+// failed is listed as skipped, so the admin sees what was not looked at.
+type validator struct {
+	session      *adminSession
+	cfg          *object.Object
+	persons      []string // sample person files
+	fieldMapping string   // fieldMapping.json, with persons
+
+	conn    *connector.Connector
+	table   *accessprofile.Table
+	results []checkResult
+}
+
+func (v *validator) add(check string, status checkStatus, format string, args ...any) {
+	v.results = append(v.results, checkResult{Check: check, Status: status, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) skip(reason string, checks ...string) {
+	for _, c := range checks {
+		v.add(c, checkSkip, "not checked: %s", reason)
+	}
+}
+
+// failures counts the failed checks.
+func (v *validator) failures() int {
+	n := 0
+	for _, r := range v.results {
+		if r.Status == checkFail {
+			n++
+		}
+	}
+	return n
+}
+
+// run runs every check.
+func (v *validator) run(ctx context.Context) {
+	if !v.configuration() {
+		v.skip("the configuration has errors", checkCredentials, checkSite, checkMappingTable, checkProfiles)
+		return
+	}
+	v.connectorPath()
+	v.https()
+	siteOK := false
+	if v.credentials(ctx) {
+		siteOK = v.site(ctx)
+	} else {
+		v.skip("no token", checkSite)
+	}
+	tableOK := v.mappingTable()
+	switch {
+	case !siteOK:
+		v.skip("the site cannot be read", checkProfiles)
+	case !tableOK:
+		v.skip("no mapping table", checkProfiles)
+	default:
+		v.profilesInUse(ctx)
+	}
+	if v.fieldMapping != "" {
+		v.samplePersons()
+	}
+}
+
+// configuration: the keys are there and well-formed, one line per problem.
+func (v *validator) configuration() bool {
+	learnSecret(v.session.red, v.cfg)
+	if _, err := config.Parse(v.cfg); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			v.add(checkConfiguration, checkFail, "%s", line)
+		}
+		return false
+	}
+	conn, err := v.session.connect(v.cfg, true)
+	if err != nil {
+		v.add(checkConfiguration, checkFail, "%s", err)
+		return false
+	}
+	v.conn = conn
+	v.add(checkConfiguration, checkPass, "clientId, clientSecret, baseUrl and siteId are set and well-formed")
+	return true
+}
+
+func (v *validator) connectorPath() {
+	if p := v.conn.Config.ConnectorPath; p != "" {
+		v.add(checkConnectorPath, checkPass, "HelloID's wrappers run %s", p)
+		return
+	}
+	v.add(checkConnectorPath, checkWarn, "%s is empty: HelloID's wrappers need the path of ipassan-connector on the agent", config.KeyConnectorPath)
+}
+
+func (v *validator) https() {
+	u := v.conn.Config.BaseURL
+	if u.Scheme == "https" {
+		v.add(checkHTTPS, checkPass, "%s uses https", u)
+		return
+	}
+	v.add(checkHTTPS, checkWarn, "%s is plain http, which is allowed only for a loopback test server such as ipassan-fake", u)
+}
+
+func (v *validator) credentials(ctx context.Context) bool {
+	if err := v.conn.Client.Authenticate(ctx); err != nil {
+		v.add(checkCredentials, checkFail, "%s", explainAdmin(err))
+		return false
+	}
+	v.add(checkCredentials, checkPass, "IPassan issued a token to API client %s", textenc.Quote(v.conn.Config.ClientID))
+	return true
+}
+
+// site reads one page, proving the site exists and the client may read it.
+func (v *validator) site(ctx context.Context) bool {
+	rows := 0
+	info, err := v.conn.Client.ListPersons(ctx, "", v.conn.Config.PageSize, func(ipassan.Person) bool { rows++; return true })
+	if err != nil {
+		v.add(checkSite, checkFail, "%s", explainAdmin(err))
+		return false
+	}
+	more := ""
+	if info.Next != "" {
+		more = ", more follow"
+	}
+	v.add(checkSite, checkPass, "site %s answers: its first page holds %d persons%s", v.conn.Config.SiteID, rows, more)
+	return true
+}
+
+func (v *validator) mappingTable() bool {
+	why := "enable"
+	if v.conn.Config.AccessProfileSource == config.Permissions {
+		why = "the permissions action"
+	}
+	t, err := v.conn.Mapping(why)
+	if err != nil {
+		v.add(checkMappingTable, checkFail, "%s", err)
+		return false
+	}
+	v.table = t
+	source := config.KeyMapping
+	if v.conn.Config.MappingPath != "" {
+		source = v.conn.Config.MappingPath
+	}
+	if t.Windows1252 {
+		v.add(checkMappingTable, checkWarn, "%s is not UTF-8 and was read as Windows-1252 (what Excel saves): check the names with diacritics, or save it as UTF-8", source)
+	}
+	v.add(checkMappingTable, checkPass, "%s: %d rows, %d access profiles", source, len(t.Rows()), len(t.Profiles()))
+	return true
+}
+
+// profilesInUse warns about every mapped profile that no person of the site
+// has in any slot. IPassan has no endpoint listing profiles and silently
+// ignores a GUID it does not know, so a profile seen on a person is the only
+// proof that it exists.
+func (v *validator) profilesInUse(ctx context.Context) {
+	progress := v.session.progressBar("Reading the site")
+	v.conn.Progress = progress.AddPage
+	inUse, scanned, err := v.conn.ProfilesOnPersons(ctx)
+	progress.Done()
+	if err != nil {
+		v.add(checkProfiles, checkFail, "reading the site: %s", explainAdmin(err))
+		return
+	}
+
+	profiles := v.table.Profiles()
+	unused := 0
+	for _, prof := range profiles {
+		if inUse[strings.ToLower(prof.ID)] > 0 {
+			continue
+		}
+		unused++
+		v.add(checkProfiles, checkWarn, "%s (%s, line %d) is on none of the %d persons of the site: IPassan ignores a GUID it does not know, so make sure it exists",
+			textenc.Quote(prof.Name), prof.ID, firstLine(v.table, prof.ID), scanned)
+	}
+	if unused == 0 {
+		v.add(checkProfiles, checkPass, "all %d mapped access profiles are on persons of the site", len(profiles))
+	}
+}
+
+// firstLine is the line of the first row naming a profile.
+func firstLine(t *accessprofile.Table, id string) int {
+	for _, r := range t.Rows() {
+		if strings.EqualFold(r.ProfileID, id) {
+			return r.Line
+		}
+	}
+	return 0
+}
+
+// samplePersons maps each sample person for every action, and checks that
+// the lookup keys update and enable would get are in the mapping table.
+func (v *validator) samplePersons() {
+	mapping, err := fieldmapping.Load(v.fieldMapping)
+	if err != nil {
+		v.add(checkFieldMapping, checkFail, "%s", err)
+		return
+	}
+	for _, file := range v.persons {
+		person, err := contextbuild.LoadPerson(file)
+		if err != nil {
+			v.add(checkFieldMapping, checkFail, "%s", err)
+			continue
+		}
+		v.samplePerson(mapping, filepath.Base(file), person)
+	}
+}
+
+func (v *validator) samplePerson(mapping *fieldmapping.Mapping, name string, person *object.Object) {
+	data := map[string]*object.Object{}
+	failed := false
+	for _, action := range []string{"Create", "Update", "Enable", "Disable", "Delete"} {
+		d, err := mapping.Map(action, person, fieldmapping.Options{})
+		if err != nil {
+			v.add(checkFieldMapping, checkFail, "%s, %s: %s", name, action, err)
+			failed = true
+			continue
+		}
+		data[action] = d
+	}
+	if !failed {
+		v.add(checkFieldMapping, checkPass, "%s maps %s for Create, Update, Enable, Disable and Delete", filepath.Base(v.fieldMapping), name)
+	}
+	if v.table == nil {
+		v.skip("no mapping table", checkLookupKey)
+		return
+	}
+	if v.conn.Config.AccessProfileSource == config.Permissions {
+		v.add(checkLookupKey, checkPass, "%s is permissions: enable and update leave access alone, HelloID grants profiles", config.KeyAccessProfileSource)
+		return
+	}
+	for _, action := range []string{"Update", "Enable"} {
+		if d, ok := data[action]; ok {
+			v.lookupKey(action, name, d)
+		}
+	}
+}
+
+// lookupKeyPath is where the field mapping puts the access-profile lookup key.
+const lookupKeyPath = "_extension.accessProfileLookupKey"
+
+func (v *validator) lookupKey(action, name string, data *object.Object) {
+	raw, _ := data.Path(lookupKeyPath)
+	key, _ := object.Text(raw)
+	key = strings.TrimSpace(key)
+	switch row, mapped := v.table.Lookup(key); {
+	case key == "" && action == "Enable":
+		v.add(checkLookupKey, checkFail, "%s, %s: the field mapping gives no %s, and enable needs it to choose the door profile", name, action, lookupKeyPath)
+	case key == "":
+		v.add(checkLookupKey, checkWarn, "%s, %s: the field mapping gives no %s, so update will leave access alone", name, action, lookupKeyPath)
+	case !mapped:
+		v.add(checkLookupKey, checkFail, "%s, %s: lookup key %s is not in the mapping table", name, action, textenc.Quote(key))
+	default:
+		v.add(checkLookupKey, checkPass, "%s, %s: lookup key %s maps to %s (%s, line %d)", name, action, textenc.Quote(key), textenc.Quote(row.ProfileName), row.ProfileID, row.Line)
+	}
+}

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/render"
+)
+
+func TestDecideOutput(t *testing.T) {
+	tests := []struct {
+		name    string
+		flag    string
+		out     bool // stdout is a terminal
+		err     bool // stderr is a terminal
+		noColor bool
+		want    presentation
+	}{
+		{"a terminal: a coloured table", "", true, true, false, presentation{style: render.Style{Colour: true}, progress: true}},
+		{"a pipe: JSON", "", false, true, false, presentation{json: true, progress: true}},
+		{"stderr piped: no progress bar", "", true, false, false, presentation{style: render.Style{Colour: true}}},
+		{"NO_COLOR: a plain table", "", true, true, true, presentation{progress: true}},
+		{"--output json on a terminal", "json", true, false, false, presentation{json: true}},
+		{"--output table in a pipe: no colour", "table", false, false, false, presentation{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("NO_COLOR", "1")
+			if !tt.noColor {
+				require.NoError(t, os.Unsetenv("NO_COLOR"))
+			}
+			got := decideOutput(IOStreams{OutIsTerminal: tt.out, ErrIsTerminal: tt.err}, outputFlag{tt.flag})
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestScanProgressOnlyWhenShown(t *testing.T) {
+	var shown, hidden bytes.Buffer
+	for _, c := range []struct {
+		w    *bytes.Buffer
+		show bool
+	}{{&shown, true}, {&hidden, false}} {
+		p := newScanProgress(c.w, c.show, "Reading the site")
+		for i := 0; i < 3; i++ {
+			p.Add()
+		}
+		p.Done()
+	}
+	assert.Contains(t, shown.String(), "Reading the site")
+	assert.Empty(t, hidden.String())
+}
+
+func TestVersionAndCompletion(t *testing.T) {
+	r := run(t, "", "version")
+	assert.Equal(t, 0, r.code)
+	assert.Equal(t, "ipassan-connector "+version()+"\n", r.stdout)
+	assert.Equal(t, run(t, "", "--version").stdout, r.stdout, "the same as --version")
+
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		r := run(t, "", "completion", shell)
+		assert.Equal(t, 0, r.code, shell)
+		assert.Contains(t, r.stdout, "ipassan-connector", shell)
+	}
+
+	// What the shell asks when completing: the values of --action and --output.
+	r = run(t, "", "__complete", "map", "--action", "")
+	assert.Equal(t, 0, r.code)
+	assert.True(t, strings.HasPrefix(r.stdout, "create\nupdate\nenable\ndisable\ndelete\n"), r.stdout)
+	r = run(t, "", "__complete", "sites", "--output", "")
+	assert.True(t, strings.HasPrefix(r.stdout, "table\njson\n"), r.stdout)
+	r = run(t, "", "__complete", "")
+	for _, cmd := range []string{"sites", "get", "find", "validate", "map", "version"} {
+		assert.Contains(t, r.stdout, cmd+"\t", "the admin commands complete")
+	}
+}

@@ -1,0 +1,107 @@
+// Package contextbuild builds the context HelloID would hand an action from
+// HelloID's own files: the configuration form (or a flat configuration), the
+// field mapping and a person. Admins use it to run one action by hand, and
+// tests to drive the real actions, without a HelloID tenant and without
+// writing a context by hand. What it builds goes through exactly the same code
+// as a context read from standard input.
+package contextbuild
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
+)
+
+// Correlation defaults, as this connector's README tells admins to set them
+// in HelloID.
+const (
+	DefaultPersonField      = "Person.ExternalId"
+	DefaultCorrelationField = "number"
+)
+
+// Options describe one action's context.
+type Options struct {
+	// Configuration becomes actionContext.Configuration (see LoadConfiguration).
+	Configuration *object.Object
+	// MapFor is the fieldMapping action Data is evaluated for: Create, Update,
+	// Enable, Disable or Delete (any casing). With "" or no FieldMapping the
+	// context has no Data, as for grant and revoke.
+	MapFor       string
+	FieldMapping *fieldmapping.Mapping
+	// PersonContext is {Person, Manager} (see LoadPerson); nil for none.
+	PersonContext *object.Object
+	// AccountReference becomes References.Account; "" sends null, as HelloID
+	// does before an account exists.
+	AccountReference string
+	DryRun           bool
+	// Correlate turns correlation on; CorrelationField is the IPassan field
+	// compared with the person's ExternalId ("" means DefaultCorrelationField).
+	Correlate        bool
+	CorrelationField string
+}
+
+// Build returns the context for opts. Callers may add what their action needs
+// besides (References.Permission for grant and revoke, say) to the result's
+// Action before running it.
+func Build(opts Options) (*helloid.Context, error) {
+	if opts.Configuration == nil {
+		return nil, fmt.Errorf("no configuration to build the context from")
+	}
+	ac := object.New()
+	ac.Set("Configuration", opts.Configuration.Clone())
+
+	if opts.MapFor != "" && opts.FieldMapping != nil {
+		data, err := opts.FieldMapping.Map(opts.MapFor, opts.PersonContext, fieldmapping.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("mapping the person for %s: %w", opts.MapFor, err)
+		}
+		ac.Set("Data", data)
+	}
+
+	refs := object.New()
+	refs.Set("Account", textOrNull(strings.TrimSpace(opts.AccountReference)))
+	refs.Set("ManagerAccount", nil)
+	ac.Set("References", refs)
+	ac.Set("DryRun", opts.DryRun)
+
+	corr, err := correlation(opts)
+	if err != nil {
+		return nil, err
+	}
+	ac.Set("CorrelationConfiguration", corr)
+	return &helloid.Context{Action: ac, Person: opts.PersonContext}, nil
+}
+
+// correlation is CorrelationConfiguration as HelloID sends it: the person's
+// ExternalId compared with an IPassan field.
+func correlation(opts Options) (*object.Object, error) {
+	field := strings.TrimSpace(opts.CorrelationField)
+	if field == "" {
+		field = DefaultCorrelationField
+	}
+	value := ""
+	if v, ok := opts.PersonContext.Path(DefaultPersonField); ok {
+		text, isText := object.Text(v)
+		if !isText && opts.Correlate {
+			return nil, fmt.Errorf("%s must be text to correlate on, got %s", DefaultPersonField, object.Kind(v))
+		}
+		value = strings.TrimSpace(text)
+	}
+	c := object.New()
+	c.Set("Enabled", opts.Correlate)
+	c.Set("PersonField", DefaultPersonField)
+	c.Set("PersonFieldValue", value)
+	c.Set("AccountField", field)
+	c.Set("AccountFieldValue", value)
+	return c, nil
+}
+
+func textOrNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
