@@ -38,7 +38,7 @@ bench: build
 
 ## fuzz: each fuzz target for FUZZTIME (default a minute); `make test` runs their seeds
 FUZZTIME ?= 60s
-FUZZ_TARGETS := FuzzDecodeContext:./internal/helloid FuzzParse:./internal/accessprofile FuzzFormRoundTrip:./internal/ipassan
+FUZZ_TARGETS := FuzzDecode:./internal/object FuzzDecodeContext:./internal/helloid FuzzParse:./internal/accessprofile FuzzFormRoundTrip:./internal/ipassan
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; pkg=$${t#*:}; \

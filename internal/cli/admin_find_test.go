@@ -53,7 +53,9 @@ func TestFindMatchesAsCorrelationDoes(t *testing.T) {
 			}
 			assert.Equal(t, tt.want, uuids)
 			pages := f.Count(fake.RouteList)
-			assert.True(t, pages >= 9 && pages <= 9+8, "42 persons, 5 a page: the whole site is read (and at most a window of pages asked past the end): %d", pages)
+			// At most a window of pages is asked past the end; an abandoned
+			// request of the previous run may still arrive after ResetCounts.
+			assert.True(t, pages >= 9 && pages <= 9+2*8, "42 persons, 5 a page: the whole site is read: %d", pages)
 			assert.Empty(t, r.stderr, "no progress bar when stderr is not a terminal")
 		})
 	}

@@ -10,18 +10,37 @@ import (
 	"strings"
 )
 
-// Object is an ordered JSON object with case-insensitive keys. The zero value is
-// not usable; call New.
+// Object is an ordered JSON object with case-insensitive keys. Use New.
 type Object struct {
 	keys  []string       // as first spelled, in order
 	vals  []any          // values, parallel to keys
-	index map[string]int // folded key -> position
+	index map[string]int // folded key -> position; only for large objects
 }
 
 // New returns an empty object.
-func New() *Object { return &Object{index: map[string]int{}} }
+func New() *Object { return &Object{} }
 
 func fold(key string) string { return strings.ToLower(key) }
+
+// indexFrom is the size from which an object keeps a map of its keys; most
+// JSON objects are smaller, and a few EqualFold comparisons beat building a map.
+const indexFrom = 12
+
+// find returns the position of key (any casing), or -1.
+func (o *Object) find(key string) int {
+	if o.index != nil {
+		if i, ok := o.index[fold(key)]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, k := range o.keys {
+		if k == key || strings.EqualFold(k, key) {
+			return i
+		}
+	}
+	return -1
+}
 
 // Len is the number of keys.
 func (o *Object) Len() int {
@@ -44,8 +63,8 @@ func (o *Object) Get(key string) (any, bool) {
 	if o == nil {
 		return nil, false
 	}
-	i, ok := o.index[fold(key)]
-	if !ok {
+	i := o.find(key)
+	if i < 0 {
 		return nil, false
 	}
 	return o.vals[i], true
@@ -69,7 +88,7 @@ func (o *Object) Spelling(key string) string {
 	if o == nil {
 		return ""
 	}
-	if i, ok := o.index[fold(key)]; ok {
+	if i := o.find(key); i >= 0 {
 		return o.keys[i]
 	}
 	return ""
@@ -78,14 +97,25 @@ func (o *Object) Spelling(key string) string {
 // Set stores v under key. An existing key (in any casing) keeps its place and
 // spelling; a new key goes last.
 func (o *Object) Set(key string, v any) {
-	f := fold(key)
-	if i, ok := o.index[f]; ok {
+	if i := o.find(key); i >= 0 {
 		o.vals[i] = v
 		return
 	}
-	o.index[f] = len(o.keys)
 	o.keys = append(o.keys, key)
 	o.vals = append(o.vals, v)
+	switch {
+	case o.index != nil:
+		o.index[fold(key)] = len(o.keys) - 1
+	case len(o.keys) > indexFrom:
+		o.reindex()
+	}
+}
+
+func (o *Object) reindex() {
+	o.index = make(map[string]int, len(o.keys))
+	for i, k := range o.keys {
+		o.index[fold(k)] = i
+	}
 }
 
 // Delete removes key (in any casing) if present.
@@ -93,16 +123,14 @@ func (o *Object) Delete(key string) {
 	if o == nil {
 		return
 	}
-	f := fold(key)
-	i, ok := o.index[f]
-	if !ok {
+	i := o.find(key)
+	if i < 0 {
 		return
 	}
 	o.keys = append(o.keys[:i], o.keys[i+1:]...)
 	o.vals = append(o.vals[:i], o.vals[i+1:]...)
-	delete(o.index, f)
-	for j := i; j < len(o.keys); j++ {
-		o.index[fold(o.keys[j])] = j
+	if o.index != nil {
+		o.reindex()
 	}
 }
 
