@@ -97,13 +97,6 @@ func newScanProgress(w io.Writer, show bool, description string) *scanProgress {
 	)}
 }
 
-// Add counts one more person.
-func (p *scanProgress) Add() {
-	if p.bar != nil {
-		_ = p.bar.Add(1)
-	}
-}
-
 // AddPage counts a page of rows persons.
 func (p *scanProgress) AddPage(rows int) {
 	if p.bar != nil {

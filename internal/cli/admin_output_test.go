@@ -48,7 +48,7 @@ func TestScanProgressOnlyWhenShown(t *testing.T) {
 	}{{&shown, true}, {&hidden, false}} {
 		p := newScanProgress(c.w, c.show, "Reading the site")
 		for i := 0; i < 3; i++ {
-			p.Add()
+			p.AddPage(50)
 		}
 		p.Done()
 	}

@@ -41,11 +41,12 @@ func (c *Connector) SubPermissions(ctx context.Context, in *helloid.Context) *he
 		if err != nil {
 			return helloid.Failure(act, err.Error())
 		}
-		var winner *desiredProfile
-		winner, why, err = c.desiredProfile(in, table)
+		contracts, err := personContracts(in)
 		if err != nil {
 			return helloid.Failure(act, err.Error())
 		}
+		var winner *desiredProfile
+		winner, why = c.desiredProfile(contracts, table, c.DryRun)
 		if winner != nil {
 			desired = append(desired, helloid.SubPermission{
 				DisplayName: truncate(orDefault(winner.name, winner.id), maxDisplayName),
@@ -121,20 +122,16 @@ type desiredProfile struct {
 	rank     int // the row of the table that chose it
 }
 
-// desiredProfile maps the person's contracts to one profile; why explains
-// the choice when contracts disagreed or none mapped.
-func (c *Connector) desiredProfile(in *helloid.Context, table *accessprofile.Table) (*desiredProfile, string, error) {
-	contracts, err := personContracts(in)
-	if err != nil {
-		return nil, "", err
-	}
+// desiredProfile maps the contracts in conditions (all of them when all is
+// set, as in a DryRun) to one profile; why explains the choice when contracts
+// disagreed or none mapped.
+func (c *Connector) desiredProfile(contracts []*object.Object, table *accessprofile.Table, all bool) (winner *desiredProfile, why string) {
 	path := c.Config.ContractLookupPath
-	var winner *desiredProfile
 	var candidates []string
 	var unmapped []string
 	considered := 0
 	for _, contract := range contracts {
-		if !c.DryRun && !inConditions(contract) {
+		if !all && !inConditions(contract) {
 			continue
 		}
 		considered++
@@ -156,14 +153,14 @@ func (c *Connector) desiredProfile(in *helloid.Context, table *accessprofile.Tab
 	}
 	switch {
 	case winner == nil && considered == 0:
-		return nil, "No contract is in conditions: no access profile is desired", nil
+		return nil, "No contract is in conditions: no access profile is desired"
 	case winner == nil:
-		return nil, fmt.Sprintf("No contract's %s is in the mapping table (%s): no access profile is desired", path, strings.Join(unmapped, ", ")), nil
+		return nil, fmt.Sprintf("No contract's %s is in the mapping table (%s): no access profile is desired", path, strings.Join(unmapped, ", "))
 	case len(candidates) > 1:
 		return winner, fmt.Sprintf("Contracts map to %d profiles (%s); %s wins because its row comes first in the mapping table",
-			len(candidates), strings.Join(candidates, "; "), c.profileLabel(winner.id)), nil
+			len(candidates), strings.Join(candidates, "; "), c.profileLabel(winner.id))
 	}
-	return winner, "", nil
+	return winner, ""
 }
 
 // personContracts returns the person's Contracts, or the PrimaryContract
@@ -173,6 +170,12 @@ func personContracts(in *helloid.Context) ([]*object.Object, error) {
 	if person == nil {
 		return nil, errors.New("personContext.Person is missing: the contracts decide the access profile")
 	}
+	return contractsOf(person)
+}
+
+// contractsOf returns a HelloID person's Contracts, or its PrimaryContract
+// when the list is empty.
+func contractsOf(person *object.Object) ([]*object.Object, error) {
 	var out []*object.Object
 	v, _ := person.Get("Contracts")
 	switch list := v.(type) {

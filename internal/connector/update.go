@@ -42,17 +42,7 @@ func (c *Connector) Update(ctx context.Context, in *helloid.Context) *helloid.Ou
 		return helloid.Failure(act, c.readFailure(ref, err))
 	}
 
-	var form ipassan.Form
-	var changes []change
-	for _, f := range fields {
-		have, _ := before.Value(f.Name)
-		if sameText(f.Value, have) {
-			continue
-		}
-		from, _ := object.Text(have)
-		changes = append(changes, change{Name: f.Name, From: from, To: f.Value})
-		form.Set(f.Name, f.Value)
-	}
+	form, changes := diffFields(before, fields)
 
 	profile, err := c.profileForUpdate(before, key)
 	if err != nil {
@@ -117,4 +107,22 @@ func (c *Connector) profileForUpdate(p ipassan.Person, key string) (*rowRef, err
 		return nil, nil
 	}
 	return row, nil
+}
+
+// diffFields compares the mapped fields with the account, as text ("2"
+// equals 2, null equals ""), and returns the form that sends only what
+// differs, with the changes for the audit log.
+func diffFields(before ipassan.Person, fields []accountField) (ipassan.Form, []change) {
+	var form ipassan.Form
+	var changes []change
+	for _, f := range fields {
+		have, _ := before.Value(f.Name)
+		if sameText(f.Value, have) {
+			continue
+		}
+		from, _ := object.Text(have)
+		changes = append(changes, change{Name: f.Name, From: from, To: f.Value})
+		form.Set(f.Name, f.Value)
+	}
+	return form, changes
 }

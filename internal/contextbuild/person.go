@@ -34,6 +34,11 @@ func ParsePerson(raw []byte) (*object.Object, error) {
 	if err != nil {
 		return nil, err
 	}
+	return PersonContextOf(doc)
+}
+
+// PersonContextOf is ParsePerson for a person already decoded.
+func PersonContextOf(doc *object.Object) (*object.Object, error) {
 	if inner, ok := doc.Get("personContext"); ok {
 		// A whole context, or its personContext saved on its own.
 		if doc, ok = inner.(*object.Object); !ok {

@@ -405,3 +405,46 @@ func Kind(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// DecodeEach parses a JSON array one element at a time, handing each to fn
+// and keeping none: a file of fifty thousand persons never exists as one tree.
+// It stops at fn's first error.
+func DecodeEach(data []byte, fn func(index int, v any) error) error {
+	p := parser{b: data}
+	p.skipSpace()
+	if p.i >= len(p.b) || p.b[p.i] != '[' {
+		return p.unexpected("a JSON array")
+	}
+	p.i++
+	for n := 0; ; n++ {
+		p.skipSpace()
+		if n == 0 && p.i < len(p.b) && p.b[p.i] == ']' {
+			p.i++
+			break
+		}
+		p.path = append(p.path[:0], "["+strconv.Itoa(n)+"]")
+		v, err := p.value(1)
+		if err != nil {
+			return err
+		}
+		if err := fn(n, v); err != nil {
+			return err
+		}
+		p.skipSpace()
+		if p.i >= len(p.b) {
+			return errTruncated
+		}
+		if p.b[p.i] == ']' {
+			p.i++
+			break
+		}
+		if p.b[p.i] != ',' {
+			return p.unexpected("',' or ']'")
+		}
+		p.i++
+	}
+	if p.skipSpace(); p.i < len(p.b) {
+		return fmt.Errorf("unexpected data after the JSON value at byte %d", p.i)
+	}
+	return nil
+}

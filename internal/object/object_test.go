@@ -127,3 +127,18 @@ func TestSetPathNests(t *testing.T) {
 	out, _ := Marshal(o)
 	assert.Equal(t, `{"_extension":{"accessProfileLookupKey":"Teamleider","other":1},"number":"1001"}`, string(out))
 }
+
+func TestDecodeEach(t *testing.T) {
+	var got []string
+	err := DecodeEach([]byte(` [ {"a":1}, "x", [2], null ] `), func(i int, v any) error {
+		b, _ := Marshal(v)
+		got = append(got, string(b))
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{`{"a":1}`, `"x"`, `[2]`, `null`}, got)
+	assert.NoError(t, DecodeEach([]byte(`[]`), func(int, any) error { t.Fatal("no element"); return nil }))
+	assert.ErrorContains(t, DecodeEach([]byte(`{}`), nil), "expected a JSON array")
+	assert.ErrorContains(t, DecodeEach([]byte(`[1,`), func(int, any) error { return nil }), "ends too early")
+	assert.ErrorContains(t, DecodeEach([]byte(`[{"a":1,"A":2}]`), func(int, any) error { return nil }), `[0] has the key "A" twice`)
+}
