@@ -4,7 +4,9 @@
 // a generated site and an injected latency per request, runs correlation (a
 // create in DryRun that must read the whole site to find the one match at the
 // end) and an account import, and reports wall time, requests, peak heap
-// growth and the ratio to the baseline. It also times the binary's start-up.
+// growth and the ratio to the baseline. It also times `plan` for 50,000 HR
+// persons against 50,000 IPassan persons, and the binary's start-up.
+// BENCH_VERBOSE=1 shows the plan's debug log (its phases and their times).
 package main
 
 import (
@@ -120,6 +122,9 @@ func run(bin, testdata string, sites []site, w io.Writer) error {
 			}
 		}
 		fake.stop()
+	}
+	if err := planBench(bin, testdata, w); err != nil {
+		return err
 	}
 	start, err := startup(filepath.Join(bin, "ipassan-connector"))
 	if err != nil {
@@ -266,4 +271,110 @@ func startFake(bin, testdata string, s site) (*fakeProcess, error) {
 func (f *fakeProcess) stop() {
 	_ = f.cmd.Process.Signal(os.Interrupt)
 	_ = f.cmd.Wait()
+}
+
+// planPersons is the size of both sides of the plan benchmark.
+const planPersons = 50000
+
+// planBench times `ipassan-connector plan` for an HR export of 50,000 persons
+// against a site of 50,000 (plus the seed's 4), no latency: the whole binary,
+// from reading the export to printing the plan as JSON.
+func planBench(bin, testdata string, w io.Writer) error {
+	fake, err := startFake(bin, testdata, site{persons: planPersons})
+	if err != nil {
+		return err
+	}
+	defer fake.stop()
+	dir, err := os.MkdirTemp("", "ipassan-plan")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	export, err := writeExport(filepath.Join(dir, "hr.json"), planPersons)
+	if err != nil {
+		return err
+	}
+	cfg := filepath.Join(dir, "config.json")
+	root := filepath.Join(testdata, "..")
+	b, _ := json.Marshal(map[string]any{"clientId": demoClient, "clientSecret": demoSecret, "baseUrl": fake.url, "siteId": demoSite,
+		"accessProfileMappingPath": filepath.Join(testdata, "AccessProfile.csv")})
+	if err := os.WriteFile(cfg, b, 0o600); err != nil {
+		return err
+	}
+	start := time.Now()
+	cmd := exec.Command(filepath.Join(bin, "ipassan-connector"), "plan", "--config", cfg, "--persons", export,
+		"--field-mapping", filepath.Join(root, "fieldMapping.json"), "--output", "json", "--log-level", "debug")
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("plan: %v: %s", err, stderr.String())
+	}
+	took := time.Since(start)
+	if os.Getenv("BENCH_VERBOSE") != "" {
+		fmt.Fprint(os.Stderr, stderr.String())
+	}
+	var plan struct {
+		Persons []json.RawMessage `json:"persons"`
+		Summary map[string]int    `json:"summary"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &plan); err != nil || len(plan.Persons) != planPersons {
+		return fmt.Errorf("plan printed %d persons (%v)", len(plan.Persons), err)
+	}
+	fmt.Fprintf(w, "\n`plan` of an HR export of %d persons against a site of %d, no latency: %.2f s (%s).\n",
+		planPersons, planPersons+seeded, took.Seconds(), summary(plan.Summary))
+	return nil
+}
+
+func summary(counts map[string]int) string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, counts[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// writeExport writes n HelloID persons whose ExternalIds match the fake's
+// generated persons (fake.Generate): a tenth of them with another mail, the
+// titles spread over the demo mapping table, every contract in conditions.
+func writeExport(path string, n int) (string, error) {
+	titles := []string{"Medewerker Servicedesk", "Teamleider Servicedesk", "Verpleegkundige", "Senior Verpleegkundige", "Medewerker Financiële administratie"}
+	first := []string{"Zoë", "Ĳsbrand", "Anouk", "Mohammed", "Femke", "Søren", "Noël", "Daan"}
+	last := []string{"d'Hondt", "van 't Hof", "de Vries", "El Amrani", "Jansen", "Bakker", "Müller", "Öztürk"}
+	f, err := os.Create(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	enc := json.NewEncoder(f)
+	if _, err := f.WriteString("["); err != nil {
+		return "", err
+	}
+	for i := range n {
+		if i > 0 {
+			_, _ = f.WriteString(",")
+		}
+		mail := fmt.Sprintf("person%d@example.org", i)
+		if i%10 == 0 {
+			mail = fmt.Sprintf("p%d@zorggroep-demo.nl", i)
+		}
+		title := titles[i%len(titles)]
+		contract := map[string]any{"ExternalId": fmt.Sprint(i, "-1"), "Context": map[string]any{"InConditions": true},
+			"Title": map[string]any{"Name": title}, "Department": map[string]any{"DisplayName": "Zorg"}}
+		if err := enc.Encode(map[string]any{
+			"ExternalId": fmt.Sprint(100000 + i), "DisplayName": first[i%len(first)] + " " + last[(i/len(first))%len(last)],
+			"Name": map[string]any{"NickName": first[i%len(first)], "GivenName": first[i%len(first)],
+				"FamilyName": last[(i/len(first))%len(last)], "Convention": "B"},
+			"Contact":         map[string]any{"Business": map[string]any{"Email": mail, "Phone": map[string]any{"Mobile": fmt.Sprintf("+31 6 %08d", i)}}},
+			"PrimaryContract": contract, "Contracts": []any{contract},
+		}); err != nil {
+			return "", err
+		}
+	}
+	_, err = f.WriteString("]")
+	return path, err
 }

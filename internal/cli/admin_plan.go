@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -71,10 +72,12 @@ func planRun(ctx context.Context, opts *planOptions) error {
 	if err != nil {
 		return s.fail(err)
 	}
+	start := time.Now()
 	persons, err := loadPersons(opts.persons)
 	if err != nil {
 		return s.fail(err)
 	}
+	s.log.Debug().Int("persons", len(persons)).Dur("took", time.Since(start)).Msg("HR export read")
 	conn, err := s.connect(cfg, true)
 	if err != nil {
 		return s.fail(err)

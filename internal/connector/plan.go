@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/accessprofile"
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
@@ -91,6 +92,7 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 		table = t
 	}
 
+	start := time.Now()
 	var accounts []ipassan.Person
 	byValue := map[string][]int{}
 	stats, err := c.scan(ctx, nil, func(p ipassan.Person) error {
@@ -107,6 +109,8 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 		return nil, fmt.Errorf("reading the site: %s", Explain(err))
 	}
 
+	c.Log.Debug().Int("persons", stats.Persons).Dur("took", time.Since(start)).Msg("site read for the plan")
+	start = time.Now()
 	p := &planner{c: c, opts: opts, table: table, accounts: accounts, byValue: byValue}
 	entries := make([]PlanEntry, len(persons))
 	matched := make([]bool, len(accounts))
@@ -139,6 +143,7 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	c.Log.Debug().Int("persons", len(persons)).Dur("took", time.Since(start)).Msg("persons planned")
 
 	result := &PlanResult{Entries: entries, Orphans: []PlanOrphan{}, Summary: map[string]int{}, Site: stats.Persons}
 	for _, e := range entries {
