@@ -23,8 +23,8 @@ import (
 func hrPerson(id, nick, family, mail, title string, inConditions bool) *object.Object {
 	raw, _ := json.Marshal(m{"Person": m{
 		"ExternalId": id, "DisplayName": nick + " " + family,
-		"Name":    m{"NickName": nick, "FamilyName": family, "Convention": "B"},
-		"Contact": m{"Business": m{"Email": mail, "Phone": m{"Mobile": "+31 6 1234"}}},
+		"Name":            m{"NickName": nick, "FamilyName": family, "Convention": "B"},
+		"Contact":         m{"Business": m{"Email": mail, "Phone": m{"Mobile": "+31 6 1234"}}},
 		"PrimaryContract": m{"Title": m{"Name": title}, "Context": m{"InConditions": inConditions}},
 		"Contracts":       []m{{"Title": m{"Name": title}, "Context": m{"InConditions": inConditions}}},
 	}})
