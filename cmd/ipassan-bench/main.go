@@ -126,6 +126,9 @@ func run(bin, testdata string, sites []site, w io.Writer) error {
 	if err := planBench(bin, testdata, w); err != nil {
 		return err
 	}
+	if err := requestsPerAction(bin, testdata, w); err != nil {
+		return err
+	}
 	start, err := startup(filepath.Join(bin, "ipassan-connector"))
 	if err != nil {
 		return err
@@ -377,4 +380,70 @@ func writeExport(path string, n int) (string, error) {
 	}
 	_, err = f.WriteString("]")
 	return path, err
+}
+
+// requestsPerAction runs each action once against the demo IPassan and counts
+// the requests it sends, the token request included.
+func requestsPerAction(bin, testdata string, w io.Writer) error {
+	fake, err := startFake(bin, testdata, site{persons: 200})
+	if err != nil {
+		return err
+	}
+	defer fake.stop()
+	mapping := "HelloIDLookupKey;AccessProfileName;AccessProfileId\nMedewerker Servicedesk;Verdieping 1;a1f0c6d2-3b4e-4c5f-8a9b-0c1d2e3f4a51\n" +
+		"Teamleider Servicedesk;Alle verdiepingen;a1f0c6d2-3b4e-4c5f-8a9b-0c1d2e3f4a52\n"
+	const femke = "c0a80101-0000-4000-8000-000000000001" // number 1002, Verdieping 1
+	newHire := map[string]any{"firstname": "Zoë", "lastname": "d'Hondt", "number": "9001", "type": "2"}
+	correlate := map[string]any{"Enabled": true, "PersonFieldValue": "9001", "AccountField": "number"}
+	key := func(k string) map[string]any { return map[string]any{"_extension": map[string]any{"accessProfileLookupKey": k}} }
+	withKey := func(d map[string]any, k string) map[string]any {
+		out := map[string]any{"_extension": map[string]any{"accessProfileLookupKey": k}}
+		for f, v := range d {
+			out[f] = v
+		}
+		return out
+	}
+	steps := []struct {
+		label, action string
+		ac            map[string]any
+	}{
+		{"create (new person; a site of 204 persons, 5 pages)", "create", map[string]any{"Data": newHire, "CorrelationConfiguration": correlate}},
+		{"create (correlates)", "create", map[string]any{"Data": newHire, "CorrelationConfiguration": correlate}},
+		{"update (nothing differs)", "update", map[string]any{"Data": map[string]any{"firstname": "Femke"}, "References": map[string]any{"Account": femke}}},
+		{"update (one field)", "update", map[string]any{"Data": map[string]any{"mail": "f@example.org"}, "References": map[string]any{"Account": femke}}},
+		{"update (job change: profile moves)", "update", map[string]any{"Data": withKey(map[string]any{"mail": "f@example.org"}, "Teamleider Servicedesk"), "References": map[string]any{"Account": femke}}},
+		{"disable", "disable", map[string]any{"References": map[string]any{"Account": femke}}},
+		{"disable (already)", "disable", map[string]any{"References": map[string]any{"Account": femke}}},
+		{"enable", "enable", map[string]any{"Data": key("Medewerker Servicedesk"), "References": map[string]any{"Account": femke}}},
+		{"enable (already)", "enable", map[string]any{"Data": key("Medewerker Servicedesk"), "References": map[string]any{"Account": femke}}},
+		{"permissions (from the table)", "permissions", map[string]any{}},
+		{"grant", "grant", map[string]any{"References": map[string]any{"Account": femke, "Permission": map[string]any{"Reference": "a1f0c6d2-3b4e-4c5f-8a9b-0c1d2e3f4a52"}}}},
+		{"revoke", "revoke", map[string]any{"References": map[string]any{"Account": femke, "Permission": map[string]any{"Reference": "a1f0c6d2-3b4e-4c5f-8a9b-0c1d2e3f4a52"}}}},
+		{"delete", "delete", map[string]any{"References": map[string]any{"Account": femke}}},
+		{"delete (already gone)", "delete", map[string]any{"References": map[string]any{"Account": femke}}},
+	}
+	fmt.Fprintln(w, "\n| action | requests | outcome |\n| --- | ---: | --- |")
+	for _, st := range steps {
+		st.ac["Configuration"] = map[string]any{"clientId": demoClient, "clientSecret": demoSecret, "baseUrl": fake.url, "siteId": demoSite,
+			"accessProfileMapping": mapping}
+		raw, _ := json.Marshal(map[string]any{"actionContext": st.ac})
+		in, err := helloid.Decode(raw)
+		if err != nil {
+			return err
+		}
+		conn, err := connector.New(in, connector.Env{Redactor: secret.NewRedactor(), Log: zerolog.Nop()})
+		if err != nil {
+			return err
+		}
+		out := connector.Actions[st.action].Run(conn, context.Background(), in)
+		outcome := "failed"
+		if out.Success {
+			outcome = "success"
+		}
+		if len(out.AuditLogs) > 0 {
+			outcome += ": " + out.AuditLogs[len(out.AuditLogs)-1].Action
+		}
+		fmt.Fprintf(w, "| %s | %d | %s |\n", st.label, conn.Client.Requests(), outcome)
+	}
+	return nil
 }
