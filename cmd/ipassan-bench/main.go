@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +30,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/connector"
+	"github.com/ipassan-connector/ipassan-connector/internal/fakeproc"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/secret"
@@ -106,9 +106,9 @@ func run(bin, testdata string, sites []site, w io.Writer) error {
 		for _, scan := range []string{"correlation", "import"} {
 			var base time.Duration
 			for _, st := range []strategy{baseline, ours} {
-				r, err := measure(fake.url, s, scan, st)
+				r, err := measure(fake.URL, s, scan, st)
 				if err != nil {
-					fake.stop()
+					fake.Stop()
 					return fmt.Errorf("%d persons, %s, %s: %w", s.persons, scan, st.name, err)
 				}
 				speedup := "1.0×"
@@ -121,7 +121,7 @@ func run(bin, testdata string, sites []site, w io.Writer) error {
 					r.wall.Seconds(), r.requests, float64(r.peakHeap)/(1<<20), speedup)
 			}
 		}
-		fake.stop()
+		fake.Stop()
 	}
 	if err := planBench(bin, testdata, w); err != nil {
 		return err
@@ -240,40 +240,11 @@ func startup(path string) (time.Duration, error) {
 	return times[len(times)/2], nil
 }
 
-type fakeProcess struct {
-	cmd *exec.Cmd
-	url string
-}
-
-func startFake(bin, testdata string, s site) (*fakeProcess, error) {
-	dir, err := os.MkdirTemp("", "ipassan-bench")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	addrFile := filepath.Join(dir, "addr")
-	cmd := exec.Command(filepath.Join(bin, "ipassan-fake"), "--quiet", "--addr", "127.0.0.1:0", "--addr-file", addrFile,
-		"--seed", filepath.Join(testdata, "fake", "seed.json"), "--generate", fmt.Sprint(s.persons),
+// startFake starts ipassan-fake with a generated site of s.persons more
+// persons, answering every request after s.latency.
+func startFake(bin, testdata string, s site) (*fakeproc.Process, error) {
+	return fakeproc.Start(bin, filepath.Join(testdata, "fake", "seed.json"), "--generate", fmt.Sprint(s.persons),
 		"--latency", s.latency.String(), "--max-page-size", "100")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting ipassan-fake (run make build first): %w", err)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(addrFile); err == nil && len(b) > 0 {
-			return &fakeProcess{cmd: cmd, url: strings.TrimSpace(string(b))}, nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	_ = cmd.Process.Kill()
-	return nil, errors.New("ipassan-fake did not start: " + stderr.String())
-}
-
-func (f *fakeProcess) stop() {
-	_ = f.cmd.Process.Signal(os.Interrupt)
-	_ = f.cmd.Wait()
 }
 
 // planPersons is the size of both sides of the plan benchmark.
@@ -287,7 +258,7 @@ func planBench(bin, testdata string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer fake.stop()
+	defer fake.Stop()
 	dir, err := os.MkdirTemp("", "ipassan-plan")
 	if err != nil {
 		return err
@@ -299,7 +270,7 @@ func planBench(bin, testdata string, w io.Writer) error {
 	}
 	cfg := filepath.Join(dir, "config.json")
 	root := filepath.Join(testdata, "..")
-	b, _ := json.Marshal(map[string]any{"clientId": demoClient, "clientSecret": demoSecret, "baseUrl": fake.url, "siteId": demoSite,
+	b, _ := json.Marshal(map[string]any{"clientId": demoClient, "clientSecret": demoSecret, "baseUrl": fake.URL, "siteId": demoSite,
 		"accessProfileMappingPath": filepath.Join(testdata, "AccessProfile.csv")})
 	if err := os.WriteFile(cfg, b, 0o600); err != nil {
 		return err
@@ -389,13 +360,15 @@ func requestsPerAction(bin, testdata string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer fake.stop()
+	defer fake.Stop()
 	mapping := "HelloIDLookupKey;AccessProfileName;AccessProfileId\nMedewerker Servicedesk;Verdieping 1;a1f0c6d2-3b4e-4c5f-8a9b-0c1d2e3f4a51\n" +
 		"Teamleider Servicedesk;Alle verdiepingen;a1f0c6d2-3b4e-4c5f-8a9b-0c1d2e3f4a52\n"
 	const femke = "c0a80101-0000-4000-8000-000000000001" // number 1002, Verdieping 1
 	newHire := map[string]any{"firstname": "Zoë", "lastname": "d'Hondt", "number": "9001", "type": "2"}
 	correlate := map[string]any{"Enabled": true, "PersonFieldValue": "9001", "AccountField": "number"}
-	key := func(k string) map[string]any { return map[string]any{"_extension": map[string]any{"accessProfileLookupKey": k}} }
+	key := func(k string) map[string]any {
+		return map[string]any{"_extension": map[string]any{"accessProfileLookupKey": k}}
+	}
 	withKey := func(d map[string]any, k string) map[string]any {
 		out := map[string]any{"_extension": map[string]any{"accessProfileLookupKey": k}}
 		for f, v := range d {
@@ -424,7 +397,7 @@ func requestsPerAction(bin, testdata string, w io.Writer) error {
 	}
 	fmt.Fprintln(w, "\n| action | requests | outcome |\n| --- | ---: | --- |")
 	for _, st := range steps {
-		st.ac["Configuration"] = map[string]any{"clientId": demoClient, "clientSecret": demoSecret, "baseUrl": fake.url, "siteId": demoSite,
+		st.ac["Configuration"] = map[string]any{"clientId": demoClient, "clientSecret": demoSecret, "baseUrl": fake.URL, "siteId": demoSite,
 			"accessProfileMapping": mapping}
 		raw, _ := json.Marshal(map[string]any{"actionContext": st.ac})
 		in, err := helloid.Decode(raw)

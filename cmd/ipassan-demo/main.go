@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/fakeproc"
 	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
@@ -65,18 +66,18 @@ func run(bin, testdata string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fake, err := startFake(bin, testdata)
+	fake, err := fakeproc.Start(bin, filepath.Join(testdata, "fake", "seed.json"))
 	if err != nil {
 		return err
 	}
-	defer fake.stop()
+	defer fake.Stop()
 
-	d := &demo{w: w, connector: filepath.Join(bin, "ipassan-connector"), fakeURL: fake.url, mapping: mapping,
+	d := &demo{w: w, connector: filepath.Join(bin, "ipassan-connector"), fakeURL: fake.URL, mapping: mapping,
 		configuration: map[string]any{
-			"clientId": demoClient, "clientSecret": demoSecret, "baseUrl": fake.url, "siteId": demoSite,
+			"clientId": demoClient, "clientSecret": demoSecret, "baseUrl": fake.URL, "siteId": demoSite,
 			"accessProfileMappingPath": filepath.Join(root, "testdata", "AccessProfile.csv"),
 		}}
-	fmt.Fprintf(w, "ipassan-fake is serving a demo IPassan at %s\n", fake.url)
+	fmt.Fprintf(w, "ipassan-fake is serving a demo IPassan at %s\n", fake.URL)
 	for _, s := range scenarios {
 		d.story(s, filepath.Join(testdata, "persons", s.file))
 	}
@@ -252,45 +253,4 @@ func indent(s string) string {
 		return ""
 	}
 	return "      " + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n      ") + "\n"
-}
-
-// fakeProcess is ipassan-fake running as a child process.
-type fakeProcess struct {
-	cmd *exec.Cmd
-	url string
-}
-
-func startFake(bin, testdata string) (*fakeProcess, error) {
-	dir, err := os.MkdirTemp("", "ipassan-demo")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	addrFile := filepath.Join(dir, "addr")
-	cmd := exec.Command(filepath.Join(bin, "ipassan-fake"), "--quiet", "--addr", "127.0.0.1:0",
-		"--addr-file", addrFile, "--seed", filepath.Join(testdata, "fake", "seed.json"))
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting ipassan-fake (run make build first): %w", err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(addrFile); err == nil && len(b) > 0 {
-			return &fakeProcess{cmd: cmd, url: strings.TrimSpace(string(b))}, nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	_ = cmd.Process.Kill()
-	return nil, errors.New("ipassan-fake did not start listening within 10 seconds")
-}
-
-func (f *fakeProcess) stop() {
-	_ = f.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = f.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(3 * time.Second):
-		_ = f.cmd.Process.Kill()
-	}
 }
