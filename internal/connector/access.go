@@ -111,9 +111,7 @@ func (c *Connector) Disable(ctx context.Context, in *helloid.Context) *helloid.O
 	}
 	p, err := c.Client.GetPerson(ctx, ref)
 	if errors.Is(err, ipassan.ErrNotFound) {
-		out := &helloid.Output{Success: true}
-		out.Log(act, fmt.Sprintf("IPassan person %s does not exist (any more); nothing to disable", ref), false)
-		return out
+		return nothingLeft(act, ref, "disable")
 	}
 	if err != nil {
 		return helloid.Failure(act, c.readFailure(ref, err))

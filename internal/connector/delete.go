@@ -16,14 +16,9 @@ func (c *Connector) Delete(ctx context.Context, in *helloid.Context) *helloid.Ou
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
-	gone := func() *helloid.Output {
-		out := &helloid.Output{Success: true}
-		out.Log(act, fmt.Sprintf("IPassan person %s does not exist (any more); nothing to delete", ref), false)
-		return out
-	}
 	p, err := c.Client.GetPerson(ctx, ref)
 	if errors.Is(err, ipassan.ErrNotFound) {
-		return gone()
+		return nothingLeft(act, ref, "delete")
 	}
 	if err != nil {
 		return helloid.Failure(act, c.readFailure(ref, err))
@@ -36,7 +31,7 @@ func (c *Connector) Delete(ctx context.Context, in *helloid.Context) *helloid.Ou
 	}
 	err = c.remove(ctx, ref)
 	if errors.Is(err, ipassan.ErrNotFound) {
-		return gone()
+		return nothingLeft(act, ref, "delete")
 	}
 	if err != nil {
 		return failWith(out, act, fmt.Sprintf("Could not delete IPassan person %s: %s", ref, Explain(err)))

@@ -92,6 +92,14 @@ type permission struct {
 	name string // for messages: HelloID's name, else the table's, else the GUID
 }
 
+// permissionTarget reads the account and the permission grant and revoke act on.
+func (c *Connector) permissionTarget(in *helloid.Context) (ref string, perm permission, err error) {
+	if ref, err = reference(in); err == nil {
+		perm, err = c.permissionOf(in)
+	}
+	return ref, perm, err
+}
+
 func (c *Connector) permissionOf(in *helloid.Context) (permission, error) {
 	id, err := in.PermissionReference()
 	if err != nil {
@@ -115,11 +123,7 @@ func (p permission) String() string {
 // so. The write is read back: IPassan ignores unknown GUIDs silently.
 func (c *Connector) Grant(ctx context.Context, in *helloid.Context) *helloid.Output {
 	const act = helloid.GrantPermission
-	ref, err := reference(in)
-	if err != nil {
-		return helloid.Failure(act, err.Error())
-	}
-	perm, err := c.permissionOf(in)
+	ref, perm, err := c.permissionTarget(in)
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
@@ -162,19 +166,13 @@ func (c *Connector) grant(ctx context.Context, p ipassan.Person, perm permission
 // the slot already holds the new one and must keep it.
 func (c *Connector) Revoke(ctx context.Context, in *helloid.Context) *helloid.Output {
 	const act = helloid.RevokePermission
-	ref, err := reference(in)
-	if err != nil {
-		return helloid.Failure(act, err.Error())
-	}
-	perm, err := c.permissionOf(in)
+	ref, perm, err := c.permissionTarget(in)
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
 	p, err := c.Client.GetPerson(ctx, ref)
 	if errors.Is(err, ipassan.ErrNotFound) {
-		out := &helloid.Output{Success: true}
-		out.Log(act, fmt.Sprintf("IPassan person %s does not exist (any more); nothing to revoke", ref), false)
-		return out
+		return nothingLeft(act, ref, "revoke")
 	}
 	if err != nil {
 		return helloid.Failure(act, c.readFailure(ref, err))

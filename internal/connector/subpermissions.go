@@ -62,7 +62,7 @@ func (c *Connector) SubPermissions(ctx context.Context, in *helloid.Context) *he
 	p, err := c.Client.GetPerson(ctx, ref)
 	switch {
 	case errors.Is(err, ipassan.ErrNotFound) && len(desired) == 0:
-		out.Log(helloid.RevokePermission, fmt.Sprintf("IPassan person %s does not exist (any more); nothing to revoke", ref), false)
+		c.merge(out, nothingLeft(helloid.RevokePermission, ref, "revoke"))
 		return out
 	case err != nil:
 		return failWith(out, act, c.readFailure(ref, err))
