@@ -31,6 +31,9 @@ func (c *Connector) Create(ctx context.Context, in *helloid.Context) *helloid.Ou
 	out := &helloid.Output{AccountCorrelated: new(bool)}
 
 	if corr.Enabled {
+		if msg := correlationMismatch(corr, fields); msg != "" {
+			return helloid.Failure(helloid.CorrelateAccount, msg)
+		}
 		existing, done := c.correlate(ctx, corr, out)
 		if done {
 			return out
@@ -120,6 +123,23 @@ func kindOf(err error) string {
 		return e.Kind.Error()
 	}
 	return err.Error()
+}
+
+// correlationMismatch refuses a create whose Data writes the correlation
+// field with another value than the one correlation looks for: the person
+// would never be found again, and every retry would create another one.
+func correlationMismatch(corr helloid.Correlation, fields []accountField) string {
+	if corr.PersonFieldValue == "" {
+		return "" // reported by correlate, which sends nothing either
+	}
+	field, _ := ipassan.CanonicalField(corr.AccountField)
+	for _, f := range fields {
+		if f.Name == field && !strings.EqualFold(strings.TrimSpace(f.Value), strings.TrimSpace(corr.PersonFieldValue)) {
+			return fmt.Sprintf("Data.%s %s is not the correlation value %s (%s): the new person could never be found by correlation again, so every retry would create another; map the same value to both. Nothing was sent",
+				f.Key, quote(f.Value), quote(corr.PersonFieldValue), orDefault(corr.PersonField, "CorrelationConfiguration.PersonFieldValue"))
+		}
+	}
+	return ""
 }
 
 // maxListed bounds how many uuids a message lists.

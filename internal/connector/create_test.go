@@ -114,6 +114,8 @@ func TestCreateCorrelationFailures(t *testing.T) {
 		{"empty value", correlation(""), nil, "correlation value (Person.ExternalId) is empty", 0},
 		{"null value", correlation(nil), nil, "is empty", 0},
 		{"no account field", m{"Enabled": true, "PersonField": "Person.ExternalId", "PersonFieldValue": "1001"}, nil, "AccountField is empty", 0},
+		{"Data writes another value than correlation looks for", m{"Enabled": true, "PersonField": "Person.ExternalId", "PersonFieldValue": "01001", "AccountField": "Number"}, nil,
+			`Data.number "1001" is not the correlation value "01001" (Person.ExternalId)`, 0},
 		{"field IPassan does not have", m{"Enabled": "True", "PersonFieldValue": "1001", "AccountField": "ExternalId"}, dupes, `AccountField "ExternalId" is not an IPassan person field`, -1},
 	}
 	for _, tt := range tests {

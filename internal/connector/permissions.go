@@ -24,8 +24,9 @@ func truncate(s string, n int) string {
 
 // Permissions lists the access profiles HelloID may grant: each distinct
 // profile of the mapping table once, in row order, named by its first row;
-// with permissionsIncludeSiteProfiles, also every profile GUID found on the
-// site's persons that the table does not name (listed by GUID).
+// with permissionsIncludeSiteProfiles, also every profile GUID found in the
+// permission slot of the site's persons that the table does not name (listed
+// by GUID).
 func (c *Connector) Permissions(ctx context.Context, _ *helloid.Context) *helloid.Output {
 	const act = helloid.GrantPermission
 	table, err := c.Mapping("permissions")
@@ -67,19 +68,20 @@ func (c *Connector) Permissions(ctx context.Context, _ *helloid.Context) *helloi
 	return out
 }
 
-// profilesOnPersons returns every profile GUID held in any slot of any person
-// of the site, in the order first seen.
+// profilesOnPersons returns every profile GUID held in the permission slot of
+// any person of the site, in the order first seen: what could be granted
+// there. The other slots hold profiles meant for them (a visitor's temporary
+// one, say), which import-permissions does not count either.
 func (c *Connector) profilesOnPersons(ctx context.Context) ([]string, error) {
+	slot := c.Config.PermissionAccessType
 	var out []string
 	seen := map[string]bool{}
-	hasProfile := func(p ipassan.Person) bool { return p.AccessType != ipassan.AccessType{} }
-	_, err := c.scan(ctx, hasProfile, func(p ipassan.Person) error {
-		for _, slot := range config.Slots {
-			id, _ := p.AccessType.Slot(slot)
-			if key := strings.ToLower(id); id != "" && !seen[key] {
-				seen[key] = true
-				out = append(out, id)
-			}
+	holds := func(p ipassan.Person) bool { id, _ := p.AccessType.Slot(slot); return id != "" }
+	_, err := c.scan(ctx, holds, func(p ipassan.Person) error {
+		id, _ := p.AccessType.Slot(slot)
+		if key := strings.ToLower(id); !seen[key] {
+			seen[key] = true
+			out = append(out, id)
 		}
 		return nil
 	})

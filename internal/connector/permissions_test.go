@@ -33,11 +33,12 @@ func TestPermissionsListsTheTableOncePerProfile(t *testing.T) {
 func TestPermissionsCanAddProfilesSeenOnPersons(t *testing.T) {
 	e := newEnv(t, fake.Options{MaxPageSize: 2},
 		fake.Person{Lastname: "A", AccessType: fake.Slots{DoorPermanent: ptr(floor1)}},
-		fake.Person{Lastname: "B", AccessType: fake.Slots{DoorTemporary: ptr(floor2)}},
+		fake.Person{Lastname: "B", AccessType: fake.Slots{DoorPermanent: ptr(floor2)}},
 		fake.Person{Lastname: "C"},
-		fake.Person{Lastname: "D", AccessType: fake.Slots{FloorTemporary: ptr(floor2)}})
+		fake.Person{Lastname: "D", AccessType: fake.Slots{FloorTemporary: ptr(allDoors)}}) // not the permission slot: not offered
 	e.fake.AddPerson(siteID, fake.Person{Lastname: "E"})
-	// Floor.2 is on persons but not in this table: it is listed by GUID.
+	// Floor.2 is in persons' permission slot but not in this table: it is
+	// listed by GUID.
 	table := "HelloIDLookupKey;AccessProfileName;AccessProfileId\nMedewerker;Floor.1;" + floor1 + "\n"
 	out := e.run("permissions", m{"Configuration": e.configuration(m{"accessProfileMapping": table, "permissionsIncludeSiteProfiles": "true"})})
 	succeeded(t, out, helloid.GrantPermission)

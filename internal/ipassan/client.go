@@ -288,9 +288,9 @@ func (c *Client) send(ctx context.Context, req request, tok string) (answer, err
 	}
 	defer body.Close()
 	b, _ := io.ReadAll(io.LimitReader(body, 64<<10))
-	e := errorFromAnswer(req.method, path, resp.StatusCode(), resp.Header(), b)
-	e.Message = c.opts.Redactor.Redact(e.Message)
-	return answer{}, e
+	// Redact before the message is cut: a secret cut in half would escape.
+	b = []byte(c.opts.Redactor.Redact(string(b)))
+	return answer{}, errorFromAnswer(req.method, path, resp.StatusCode(), resp.Header(), b)
 }
 
 // ErrTimeout: no answer in time.

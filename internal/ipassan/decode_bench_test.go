@@ -28,7 +28,7 @@ func BenchmarkDecodePage(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		if _, err := decodePage(bytes.NewReader(page), func(p Person) bool { n++; return true }); err != nil || n != 50 {
+		if _, err := decodePage(page, func(p Person) bool { n++; return true }); err != nil || n != 50 {
 			b.Fatal(err, n)
 		}
 	}
@@ -36,7 +36,7 @@ func BenchmarkDecodePage(b *testing.B) {
 
 func TestBenchPageDecodes(t *testing.T) {
 	var persons []Person
-	info, err := decodePage(bytes.NewReader(benchPage()), func(p Person) bool { persons = append(persons, p); return true })
+	info, err := decodePage(benchPage(), func(p Person) bool { persons = append(persons, p); return true })
 	if err != nil || info.Rows != 50 || info.Next != "50" {
 		t.Fatal(err, info)
 	}

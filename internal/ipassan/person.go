@@ -72,9 +72,14 @@ func CanonicalField(name string) (string, bool) {
 
 // IsWritable reports whether a connector may send this field: uuid and
 // architecture are IPassan's, and access slots are changed only through
-// SetSlot, never as a mapped field.
+// SetSlot, never as a mapped field, whatever the spelling
+// (accessType, accessType.doorTemporary, accessType[doorTemporary]).
 func IsWritable(name string) bool {
-	f, _ := CanonicalField(name)
+	head := name
+	if i := strings.IndexAny(name, ".["); i >= 0 {
+		head = name[:i]
+	}
+	f, _ := CanonicalField(head)
 	return f != FieldUUID && f != FieldArchitecture && f != FieldAccessType
 }
 

@@ -117,5 +117,8 @@ func TestCanonicalFieldAndWritable(t *testing.T) {
 	assert.False(t, IsWritable("Architecture"))
 	assert.False(t, IsWritable("uuid"))
 	assert.False(t, IsWritable("accessType"))
+	assert.False(t, IsWritable("accessType[doorTemporary]"))
+	assert.False(t, IsWritable("AccessType.floorPermanent"))
+	assert.False(t, IsWritable("architecture[name]"))
 	assert.True(t, IsWritable("mail"))
 }

@@ -42,6 +42,13 @@ func (c *Client) GetPerson(ctx context.Context, uuid string) (Person, error) {
 	if err != nil {
 		return Person{}, err
 	}
+	if e := c.errorIn(http.MethodGet, path, ans.status, ans.body); e != nil {
+		return Person{}, e // an error answered with 200 is not "not found"
+	}
+	if noPerson(ans.body) {
+		return Person{}, &Error{Kind: ErrNotFound, Method: http.MethodGet, Path: APIPrefix + path, Status: ans.status,
+			Message: "the answer holds no person"}
+	}
 	p, err := decodePerson(ans.body)
 	if err != nil {
 		return Person{}, c.protocolError(http.MethodGet, path, ans, err)
@@ -97,8 +104,49 @@ func (c *Client) DeletePerson(ctx context.Context, uuid string) error {
 }
 
 func (c *Client) protocolError(method, path string, ans answer, err error) *Error {
+	body := c.opts.Redactor.Redact(string(ans.body)) // before cutting: a cut secret would escape the redactor
 	return &Error{Kind: ErrProtocol, Method: method, Path: APIPrefix + path, Status: ans.status,
-		Message: fmt.Sprintf("the answer is not a person (%v): %s", err, clip(truncate(ans.body, 120)))}
+		Message: fmt.Sprintf("the answer is not a person (%v): %s", err, clip(truncate([]byte(body), 120)))}
+}
+
+// noPerson reports an answer that holds no person at all: nothing, null, an
+// empty list (what a PHP back end writes for an empty map), {} or {"data": null}.
+func noPerson(body []byte) bool {
+	b := bytes.TrimSpace(body)
+	switch string(b) {
+	case "", "null", "[]", "{}":
+		return true
+	}
+	var wrapped map[string]json.RawMessage
+	if json.Unmarshal(b, &wrapped) == nil && len(wrapped) == 1 {
+		if raw, ok := wrapped["data"]; ok {
+			return isNull(raw) || string(bytes.TrimSpace(raw)) == "[]"
+		}
+	}
+	return false
+}
+
+// errorIn recognises an error answered with a 2xx status, as some PHP back
+// ends do: an object holding error or error_description. Reading it as an
+// empty page or "no such person" would create a duplicate, or keep a
+// leaver's access.
+func (c *Client) errorIn(method, path string, status int, body []byte) *Error {
+	var shaped map[string]json.RawMessage
+	if json.Unmarshal(body, &shaped) != nil {
+		return nil
+	}
+	_, hasError := shaped["error"]
+	_, hasDescription := shaped["error_description"]
+	if !hasError && !hasDescription {
+		return nil
+	}
+	e := errorFromAnswer(method, APIPrefix+path, http.StatusBadRequest, nil, []byte(c.opts.Redactor.Redact(string(body))))
+	e.Status = status
+	if e.Kind != ErrAccessDenied {
+		e.Kind = ErrProtocol
+		e.Message = "an error answered as success: " + e.Message
+	}
+	return e
 }
 
 func truncate(b []byte, n int) string {
@@ -242,46 +290,61 @@ func listPage[T any](ctx context.Context, c *Client, path, cursor string, limit 
 		return PageInfo{}, err
 	}
 	defer ans.stream.Close()
-	info, err := decodePage(ans.stream, fn)
+	// A page is bounded, so it is read whole and validated once.
+	body, err := io.ReadAll(io.LimitReader(ans.stream, maxBody+1))
+	if err == nil && len(body) > maxBody {
+		err = fmt.Errorf("the page is larger than %d MiB", maxBody>>20)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return info, c.transportError(ctx, http.MethodGet, APIPrefix+path, err)
+			return PageInfo{}, c.transportError(ctx, http.MethodGet, APIPrefix+path, err)
 		}
-		return info, &Error{Kind: ErrProtocol, Method: http.MethodGet, Path: APIPrefix + path, Status: ans.status,
+		return PageInfo{}, &Error{Kind: ErrProtocol, Method: http.MethodGet, Path: APIPrefix + path, Status: ans.status,
 			Message: "the page cannot be read: " + clip(err.Error())}
+	}
+	if e := c.errorIn(http.MethodGet, path, ans.status, body); e != nil {
+		return PageInfo{}, e
+	}
+	info, err := decodePage(body, fn)
+	if err != nil {
+		return info, &Error{Kind: ErrProtocol, Method: http.MethodGet, Path: APIPrefix + path, Status: ans.status,
+			Message: "the page cannot be read: " + clip(c.opts.Redactor.Redact(err.Error()))}
 	}
 	return info, nil
 }
 
-// decodePage reads {"data": [...], "next_cursor": …}. A page is bounded
-// (maxBody), so it is read whole, validated once, and its rows decoded one by
-// one and handed to fn; nothing of the page is kept but what fn keeps.
-func decodePage[T any](r io.Reader, fn func(T) bool) (PageInfo, error) {
+// decodePage reads {"data": [...], "next_cursor": …}: validated once, its
+// rows decoded one by one and handed to fn; nothing of the page is kept but
+// what fn keeps. A page without "data" is an error, not an empty site: taking
+// it for one would create a duplicate person.
+func decodePage[T any](body []byte, fn func(T) bool) (PageInfo, error) {
 	var info PageInfo
-	body, err := io.ReadAll(io.LimitReader(r, maxBody+1))
-	switch {
-	case err != nil:
-		return info, err
-	case len(body) > maxBody:
-		return info, fmt.Errorf("the page is larger than %d MiB", maxBody>>20)
-	case !json.Valid(body):
+	if !json.Valid(body) {
 		return info, fmt.Errorf("the answer is not valid JSON: %s", truncate(body, 80))
 	}
 	var fail error
-	stopped := false
-	err = eachMember(body, func(key, raw []byte) {
+	stopped, hasData := false, false
+	err := eachMember(body, func(key, raw []byte) {
 		if fail != nil || stopped {
 			return
 		}
 		switch strings.ToLower(string(key)) {
 		case "data":
+			if hasData {
+				fail = errors.New("the answer holds data twice")
+				return
+			}
+			hasData = true
 			stopped, fail = decodeRows(raw, &info, fn)
 		case "next_cursor":
 			info.Next, fail = cursorText(raw)
 		}
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return info, errors.New("the answer is not a JSON object")
+	case fail == nil && !stopped && !hasData:
+		return info, errors.New("the answer holds no data list")
 	}
 	return info, fail
 }
