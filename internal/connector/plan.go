@@ -122,7 +122,7 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				e, account := p.entry(persons[i])
+				e, account := p.safeEntry(persons[i])
 				entries[i] = e
 				if account >= 0 {
 					mu.Lock()
@@ -175,6 +175,18 @@ type planner struct {
 	table    *accessprofile.Table
 	accounts []ipassan.Person
 	byValue  map[string][]int
+}
+
+// safeEntry is entry on a worker goroutine: a panic becomes that person's
+// error, not the end of the process.
+func (p *planner) safeEntry(pc *object.Object) (e PlanEntry, account int) {
+	defer func() {
+		if r := recover(); r != nil {
+			e = PlanEntry{Steps: []PlanStep{{Action: StepError, Detail: fmt.Sprintf("internal error: %v", r)}}}
+			account = -1
+		}
+	}()
+	return p.entry(pc)
 }
 
 // entry plans one person and returns the account it matched (-1 for none).

@@ -124,7 +124,16 @@ func (s *scanner) concurrent(ctx context.Context, step int) error {
 	window := min(2, s.opts.Concurrency)
 	ask := func() {
 		f := inFlight{offset: next, answer: make(chan page, 1)}
-		go func() { f.answer <- s.fetch(guessing, strconv.Itoa(f.offset)) }()
+		go func() {
+			// A panic here would end the process without an answer; it
+			// becomes this page's error instead.
+			defer func() {
+				if r := recover(); r != nil {
+					f.answer <- page{err: fmt.Errorf("internal error reading a page: %v", r)}
+				}
+			}()
+			f.answer <- s.fetch(guessing, strconv.Itoa(f.offset))
+		}()
 		queue = append(queue, f)
 		next += step
 	}

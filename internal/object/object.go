@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Object is an ordered JSON object with case-insensitive keys. Use New.
@@ -20,7 +22,31 @@ type Object struct {
 // New returns an empty object.
 func New() *Object { return &Object{} }
 
-func fold(key string) string { return strings.ToLower(key) }
+// fold is the index key of a key: the same for two keys exactly when
+// strings.EqualFold says they are equal (the small-object path), so whether a
+// key is found never depends on an object's size.
+func fold(key string) string {
+	ascii := true
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToUpper(key) // the least of an ASCII letter's orbit is its capital
+	}
+	var b strings.Builder
+	for _, r := range key {
+		// The smallest rune of r's case-folding orbit stands for all of them.
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
+}
 
 // indexFrom is the size from which an object keeps a map of its keys; most
 // JSON objects are smaller, and a few EqualFold comparisons beat building a map.

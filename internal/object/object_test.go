@@ -2,6 +2,7 @@ package object
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -141,4 +142,16 @@ func TestDecodeEach(t *testing.T) {
 	assert.ErrorContains(t, DecodeEach([]byte(`{}`), nil), "expected a JSON array")
 	assert.ErrorContains(t, DecodeEach([]byte(`[1,`), func(int, any) error { return nil }), "ends too early")
 	assert.ErrorContains(t, DecodeEach([]byte(`[{"a":1,"A":2}]`), func(int, any) error { return nil }), `[0] has the key "A" twice`)
+}
+
+func TestKeysMatchAlikeInSmallAndLargeObjects(t *testing.T) {
+	for _, size := range []int{1, 40} {
+		o := New()
+		for i := range size - 1 {
+			o.Set(strings.Repeat("k", i+1), i)
+		}
+		o.Set("Kelvin\u212a", 1) // KELVIN SIGN folds to k
+		assert.True(t, o.Has("KELVINk"), "size %d", size)
+		assert.True(t, o.Has("kelvinK"), "size %d", size)
+	}
 }
