@@ -232,3 +232,22 @@ func TestHelpHasExamples(t *testing.T) {
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.stdout, "Examples:")
 }
+
+func TestCommandFlagsBeforeTheCommandName(t *testing.T) {
+	_, url := startFake(t)
+	ctx := contextJSON(t, url, m{})
+	r := run(t, ctx, "--include-site-profiles", "--log-level", "debug", "permissions")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.True(t, output(t, r).Success)
+
+	// A flag's value that happens to be a command name is not the command.
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "delete"), []byte(contextJSON(t, url, m{"References": m{"Account": "nobody"}})), 0o600))
+	t.Chdir(dir)
+	r = run(t, "", "--context", "delete", "disable")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, output(t, r).AuditLogs[0].Message, "nothing to disable")
+
+	r = run(t, ctx, "--no-such-flag", "permissions")
+	assert.Equal(t, 2, r.code)
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -45,7 +46,7 @@ type globalOptions struct {
 // Main runs the command line and returns the exit status.
 func Main(ctx context.Context, args []string, io IOStreams) int {
 	root := NewRoot(io)
-	root.SetArgs(args)
+	root.SetArgs(commandFirst(root, args))
 	err := root.ExecuteContext(ctx)
 	var exit exitError
 	switch {
@@ -137,4 +138,51 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// commandFirst moves the command name to the front when flags of that command
+// stand before it, so that "--include-site-profiles permissions" works like
+// "permissions --include-site-profiles": the contract lets flags stand before
+// or after the command name. Cobra itself finds the command past global
+// flags only. A name counts as the command only when every token before it
+// reads as that command's flags (a flag's value is never taken for it).
+func commandFirst(root *cobra.Command, args []string) []string {
+	for k, arg := range args {
+		if k == 0 || strings.HasPrefix(arg, "-") {
+			continue
+		}
+		cmd, _, err := root.Find([]string{arg})
+		if err != nil || cmd == root || !flagsOf(cmd, args[:k]) {
+			continue
+		}
+		out := append([]string{arg}, args[:k]...)
+		return append(out, args[k+1:]...)
+	}
+	return args
+}
+
+// flagsOf reports whether tokens are all flags of cmd, with their values.
+func flagsOf(cmd *cobra.Command, tokens []string) bool {
+	flags := cmd.Flags()
+	flags.AddFlagSet(cmd.InheritedFlags())
+	for i := 0; i < len(tokens); i++ {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(tokens[i], "-"), "=")
+		if !strings.HasPrefix(tokens[i], "-") || name == "" {
+			return false
+		}
+		f := flags.Lookup(name)
+		if f == nil && len(name) == 1 {
+			f = flags.ShorthandLookup(name)
+		}
+		if f == nil {
+			return false
+		}
+		if !hasValue && f.NoOptDefVal == "" {
+			if i+1 >= len(tokens) {
+				return false // the candidate itself is this flag's value
+			}
+			i++ // the next token is this flag's value
+		}
+	}
+	return true
 }
