@@ -24,9 +24,13 @@ $startInfo.StandardOutputEncoding = $utf8
 $startInfo.StandardErrorEncoding = $utf8
 $process = [System.Diagnostics.Process]::Start($startInfo)
 $stderrTask = $process.StandardError.ReadToEndAsync()
-$stdin = [System.IO.StreamWriter]::new($process.StandardInput.BaseStream, $utf8)
-$stdin.Write($contextJson)
-$stdin.Close()
+try {
+    $stdin = [System.IO.StreamWriter]::new($process.StandardInput.BaseStream, $utf8)
+    $stdin.Write($contextJson)
+    $stdin.Close()
+} catch {
+    # The binary ended before it read its input; its own words (stderr) say why, below.
+}
 
 # One JSON line per one permission with at most 500 accounts, streamed while IPassan's pages arrive.
 while ($null -ne ($line = $process.StandardOutput.ReadLine())) {

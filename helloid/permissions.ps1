@@ -4,6 +4,7 @@
 # HelloID's context as UTF-8 JSON on standard input and copies the
 # outputContext it prints back onto $outputContext.
 #####################################################################
+$stopwatch = [System.Diagnostics.Stopwatch]::StartNew() # HelloID's 30 s start now
 $action = 'permissions'
 $auditAction = 'GrantPermission'
 
@@ -27,13 +28,19 @@ try {
     $process = [System.Diagnostics.Process]::Start($startInfo)
     $stdoutTask = $process.StandardOutput.ReadToEndAsync()
     $stderrTask = $process.StandardError.ReadToEndAsync()
-    $stdin = [System.IO.StreamWriter]::new($process.StandardInput.BaseStream, $utf8)
-    $stdin.Write($contextJson)
-    $stdin.Close()
-    # The binary ends itself within actionTimeoutSeconds (default 25 s); HelloID kills at 30 s.
-    if (-not $process.WaitForExit(29000)) {
+    try {
+        $stdin = [System.IO.StreamWriter]::new($process.StandardInput.BaseStream, $utf8)
+        $stdin.Write($contextJson)
+        $stdin.Close()
+    } catch {
+        # The binary ended before it read its input; its own words (stderr) say why, below.
+    }
+    # The binary ends itself within actionTimeoutSeconds (default 25 s). HelloID kills the
+    # script 30 s after it started, so the wait counts from this script's first line.
+    $remaining = [Math]::Max(1000, 28000 - $stopwatch.ElapsedMilliseconds)
+    if (-not $process.WaitForExit([int]$remaining)) {
         $process.Kill()
-        throw "ipassan-connector $action did not finish within 29 seconds"
+        throw "ipassan-connector $action did not finish within 28 seconds"
     }
     $stdout = $stdoutTask.Result
     $stderr = $stderrTask.Result

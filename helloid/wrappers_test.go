@@ -102,6 +102,11 @@ func TestWrappersReadWhatTheirCommandPrints(t *testing.T) {
 		assert.Contains(t, text, "$process.ExitCode -ne 0", "%s reports a failed import", f)
 	}
 	for name, file := range scripts {
+		if _, ok := connector.Actions[name]; ok {
+			text := read(t, file)
+			assert.Contains(t, text, "[System.Diagnostics.Stopwatch]::StartNew()", "%s counts HelloID's 30 s from its first line", file)
+			assert.Contains(t, text, "$process.WaitForExit([int]$remaining)", file)
+		}
 		if _, ok := connector.Actions[name]; ok && name != "permissions" {
 			assert.Contains(t, read(t, file), "did not answer with JSON", "%s: a non-JSON answer becomes one error audit log", file)
 			assert.Contains(t, read(t, file), "$result.AuditLogs", file)

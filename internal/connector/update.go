@@ -80,7 +80,9 @@ func (c *Connector) Update(ctx context.Context, in *helloid.Context) *helloid.Ou
 	switch {
 	case profile != nil:
 		after, err = c.readSlot(ctx, ref, ipassan.SlotDoorPermanent, profile.ProfileID, profile.why())
-	case !answered:
+	case !answered || !holdsAll(after, fields):
+		// The PUT's answer is not the whole person: read it, so that Data is
+		// the account as it now is.
 		after, err = c.readSlot(ctx, ref, "", "", "")
 	}
 	if err != nil {
@@ -125,4 +127,14 @@ func diffFields(before ipassan.Person, fields []accountField) (ipassan.Form, []c
 		form.Set(f.Name, f.Value)
 	}
 	return form, changes
+}
+
+// holdsAll reports whether an answer holds every mapped field.
+func holdsAll(p ipassan.Person, fields []accountField) bool {
+	for _, f := range fields {
+		if _, ok := p.Value(f.Name); !ok {
+			return false
+		}
+	}
+	return true
 }
