@@ -75,15 +75,15 @@ func retryable(method string, e *Error) bool {
 }
 
 // backoff is the wait before the next attempt: doubling from the configured
-// base, capped, with "equal jitter" (half fixed, half random) so that many
-// agents do not retry in step.
+// base, capped, give or take a quarter at random so that many agents do not
+// retry in step (the first of the default waits is 375 to 625 ms).
 func (c *Client) backoff(attempt int) time.Duration {
 	base := c.opts.Backoff
 	if base <= 0 {
 		base = DefaultBackoff
 	}
 	d := min(base<<(attempt-1), maxBackoff)
-	return d/2 + rand.N(d/2+1)
+	return d - d/4 + rand.N(d/2+1)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
