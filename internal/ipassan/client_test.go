@@ -196,10 +196,9 @@ func TestPersonsFollowsCursorWhateverTheServerClamps(t *testing.T) {
 		t.Run(fmt.Sprintf("%+v", opts), func(t *testing.T) {
 			h := newHarness(t, opts, persons...)
 			var got []string
-			for p, err := range h.client.Persons(context.Background(), 50) {
-				require.NoError(t, err)
-				got = append(got, p.UUID)
-			}
+			_, err := h.client.Scan(context.Background(), ipassan.ScanOptions{PageSize: 50, Concurrency: 1},
+				func(p ipassan.Person) error { got = append(got, p.UUID); return nil })
+			require.NoError(t, err)
 			require.Len(t, got, 23)
 			for i, id := range got {
 				assert.Equal(t, fmt.Sprintf("p-%02d", i), id)
@@ -217,13 +216,14 @@ func TestPersonsStopsEarlyWhenTheLoopBreaks(t *testing.T) {
 	}
 	h := newHarness(t, fake.Options{MaxPageSize: 10}, persons...)
 	n := 0
-	for _, err := range h.client.Persons(context.Background(), 10) {
-		require.NoError(t, err)
-		n++
-		if n == 12 {
-			break
+	enough := errors.New("enough")
+	_, err := h.client.Scan(context.Background(), ipassan.ScanOptions{PageSize: 10, Concurrency: 1}, func(ipassan.Person) error {
+		if n++; n == 12 {
+			return enough
 		}
-	}
+		return nil
+	})
+	require.ErrorIs(t, err, enough)
 	assert.Equal(t, 2, h.fake.Count(fake.RouteList), "no page is read after the consumer stops")
 }
 
@@ -287,9 +287,8 @@ func TestConnectionErrorsAreTransient(t *testing.T) {
 	h.fake.ClearFaults()
 
 	h.fake.AddFault(fake.Fault{Route: fake.RouteList, Garbage: true, Times: 1})
-	for _, err := range h.client.Persons(context.Background(), 50) {
-		assert.ErrorIs(t, err, ipassan.ErrProtocol)
-	}
+	_, err = h.client.Scan(context.Background(), ipassan.ScanOptions{}, func(ipassan.Person) error { return nil })
+	assert.ErrorIs(t, err, ipassan.ErrProtocol)
 	var e *ipassan.Error
 	_, err = h.client.GetPerson(context.Background(), "zzz")
 	require.True(t, errors.As(err, &e))

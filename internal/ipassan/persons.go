@@ -194,13 +194,6 @@ func (c *Client) ListPersons(ctx context.Context, cursor string, limit int, fn f
 	return listPage(ctx, c, c.personsPath(), cursor, limit, fn)
 }
 
-// Persons iterates over every person of the site, following next_cursor page
-// by page. It trusts the server's cursor and row count, never its own
-// arithmetic: IPassan may return fewer rows than asked.
-func (c *Client) Persons(ctx context.Context, limit int) iter.Seq2[Person, error] {
-	return all[Person](ctx, c, c.personsPath(), limit)
-}
-
 // Base is a base of the admin tree.
 type Base struct {
 	UUID        string `json:"uuid"`

@@ -45,10 +45,9 @@ func TestScanEqualsASequentialRead(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, tt.opts, manyPersons(tt.persons)...)
 			var want []string
-			for p, err := range h.client.Persons(context.Background(), tt.pageSize) {
-				require.NoError(t, err)
-				want = append(want, p.UUID)
-			}
+			_, err := h.client.Scan(context.Background(), ipassan.ScanOptions{PageSize: tt.pageSize, Concurrency: 1},
+				func(p ipassan.Person) error { want = append(want, p.UUID); return nil })
+			require.NoError(t, err)
 			require.Len(t, want, tt.persons)
 			sequentialPages := h.fake.Count(fake.RouteList)
 
