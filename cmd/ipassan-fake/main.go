@@ -18,7 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/config"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
 )
 
@@ -107,7 +107,7 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--addr %q: %w", o.addr, err)
 	}
-	if !o.allowRemote && !config.IsLoopback(host) {
+	if !o.allowRemote && !ipassan.IsLoopback(host) {
 		return fmt.Errorf("--addr %q is not a loopback address; the fake has no security, pass --allow-remote to insist", o.addr)
 	}
 	ln, err := net.Listen("tcp", o.addr)

@@ -5,11 +5,11 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/secret"
 	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
@@ -56,7 +56,7 @@ const (
 	DefaultPageSize       = 50
 	DefaultConcurrency    = 8
 	DefaultActionTimeout  = 25 * time.Second
-	DefaultRequestTimeout = 10 * time.Second
+	DefaultRequestTimeout = ipassan.DefaultRequestTimeout
 	DefaultRetryCount     = 3 // so a request is tried up to 4 times
 	DefaultRetryBackoff   = 500 * time.Millisecond
 	// DefaultImportTimeout stays under the 90 s HelloID gives an import preview.
@@ -112,31 +112,13 @@ func Parse(o *object.Object) (Config, error) {
 		AccessProfileSource:  AccessProfileSource(p.choice(KeyAccessProfileSource, string(Lifecycle), string(Lifecycle), string(Permissions))),
 	}
 	c.BaseURL = p.baseURL()
-	if c.SiteID != "" && !SafeID(c.SiteID) {
+	if c.SiteID != "" && !ipassan.SafeID(c.SiteID) {
 		p.fail("configuration key %s must be the site GUID, got %s", KeySiteID, textenc.Quote(c.SiteID))
 	}
 	if c.MappingPath != "" && strings.TrimSpace(c.MappingText) != "" {
 		p.fail("configuration keys %s and %s are both set: keep only one", KeyMappingPath, KeyMapping)
 	}
 	return c, errors.Join(p.errs...)
-}
-
-// maxIDLength is far above a GUID's 36 characters and far below anything hostile.
-const maxIDLength = 128
-
-// SafeID reports whether s can stand as one segment of an IPassan URL path: a
-// GUID or a similar identifier, never "..", "/" or "?".
-func SafeID(s string) bool {
-	if s == "" || len(s) > maxIDLength || strings.Trim(s, ".") == "" {
-		return false
-	}
-	for _, r := range s {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~{}", r)
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
 
 type parser struct {
@@ -258,7 +240,7 @@ func (p *parser) baseURL() *url.URL {
 	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
 		p.fail("configuration key %s must be an address such as https://ipassan.com, got %s", KeyBaseURL, textenc.Quote(s))
 		return nil
-	case u.Scheme == "http" && !IsLoopback(u.Hostname()):
+	case u.Scheme == "http" && !ipassan.IsLoopback(u.Hostname()):
 		p.fail("configuration key %s must use https (plain http is allowed only for a loopback host such as 127.0.0.1), got %s", KeyBaseURL, textenc.Quote(s))
 		return nil
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
@@ -269,13 +251,4 @@ func (p *parser) baseURL() *url.URL {
 	path := strings.TrimRight(u.Path, "/")
 	path = strings.TrimSuffix(path, "/api/v1")
 	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: path}
-}
-
-// IsLoopback reports whether host (a name or an address) is this machine.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -129,7 +129,7 @@ func reference(in *helloid.Context) (string, error) {
 	switch {
 	case ref == "":
 		return "", errors.New("actionContext.References.Account is empty: no IPassan person to act on")
-	case !config.SafeID(ref):
+	case !ipassan.SafeID(ref):
 		// Refused before it can reach a URL or a message.
 		return "", fmt.Errorf("account reference %s is %w; nothing was sent", quote(ref), ipassan.ErrBadReference)
 	}

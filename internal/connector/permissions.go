@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 )
@@ -107,7 +106,7 @@ func (c *Connector) permissionOf(in *helloid.Context) (permission, error) {
 	if err != nil {
 		return permission{}, err
 	}
-	if !config.SafeID(id) {
+	if !ipassan.SafeID(id) {
 		return permission{}, fmt.Errorf("actionContext.References.Permission %s is not an access-profile GUID", quote(id))
 	}
 	return permission{id: id, name: orDefault(in.PermissionDisplayName(), c.profileLabel(id))}, nil

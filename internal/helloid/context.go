@@ -13,8 +13,9 @@ import (
 )
 
 // MaxContextBytes bounds what is read from standard input. A real context is a
-// few kilobytes; a person with every contract rarely passes 100 KB.
-const MaxContextBytes = 32 << 20
+// few kilobytes; a person with every contract rarely passes 100 KB. The
+// contract refuses anything above 16 MB.
+const MaxContextBytes = 16 << 20
 
 // Context is what HelloID hands one action.
 type Context struct {

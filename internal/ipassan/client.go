@@ -20,7 +20,6 @@ import (
 	"github.com/go-resty/resty/v2"
 	"github.com/rs/zerolog"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/secret"
 )
@@ -65,11 +64,11 @@ func New(opts Options) (*Client, error) {
 	if opts.BaseURL == nil || opts.BaseURL.Host == "" {
 		return nil, errors.New("ipassan: no base URL")
 	}
-	if opts.BaseURL.Scheme != "https" && !(opts.BaseURL.Scheme == "http" && config.IsLoopback(opts.BaseURL.Hostname())) {
+	if opts.BaseURL.Scheme != "https" && !(opts.BaseURL.Scheme == "http" && IsLoopback(opts.BaseURL.Hostname())) {
 		return nil, fmt.Errorf("ipassan: %s is not https; plain http is allowed only for a loopback host", opts.BaseURL.Redacted())
 	}
 	if opts.RequestTimeout <= 0 {
-		opts.RequestTimeout = config.DefaultRequestTimeout
+		opts.RequestTimeout = DefaultRequestTimeout
 	}
 	if opts.UserAgent == "" {
 		opts.UserAgent = "ipassan-connector"

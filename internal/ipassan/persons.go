@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
@@ -25,7 +24,7 @@ func (c *Client) personsPath() string {
 }
 
 func (c *Client) personPath(uuid string) (string, error) {
-	if !config.SafeID(uuid) {
+	if !SafeID(uuid) {
 		return "", fmt.Errorf("account reference %s is %w", textenc.Quote(uuid), ErrBadReference)
 	}
 	return c.personsPath() + "/" + url.PathEscape(uuid), nil
@@ -214,7 +213,7 @@ func (c *Client) Bases(ctx context.Context) iter.Seq2[Base, error] {
 
 // Sites iterates over the sites of a base.
 func (c *Client) Sites(ctx context.Context, baseUUID string) iter.Seq2[Site, error] {
-	if !config.SafeID(baseUUID) {
+	if !SafeID(baseUUID) {
 		return func(yield func(Site, error) bool) {
 			yield(Site{}, fmt.Errorf("base %s is %w", textenc.Quote(baseUUID), ErrBadReference))
 		}

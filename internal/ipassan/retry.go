@@ -13,8 +13,10 @@ import (
 // from about half a second, doubling, with jitter.
 const (
 	DefaultAttempts = 4
-	DefaultBackoff  = 500 * time.Millisecond
-	maxBackoff      = 8 * time.Second
+	// DefaultRequestTimeout bounds one request when Options say nothing.
+	DefaultRequestTimeout = 10 * time.Second
+	DefaultBackoff        = 500 * time.Millisecond
+	maxBackoff            = 8 * time.Second
 )
 
 // retrying calls try until it succeeds or retrying stops being safe or useful.
