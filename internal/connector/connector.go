@@ -29,6 +29,15 @@ type Connector struct {
 	// brought (admin commands draw a progress bar with it).
 	Progress func(persons int)
 
+	// LockDir is where creates take their machine-wide lock per site and
+	// correlation value; "" is machinelock.DefaultDir().
+	LockDir string
+	// MissingAccountFails makes an account that does not exist a failure for
+	// disable, delete and revoke too. HelloID's rule is the opposite (nothing
+	// left to do is success); an admin running an action by hand with a
+	// mistyped reference must not be told that access is gone.
+	MissingAccountFails bool
+
 	mappingOnce sync.Once
 	mapping     *accessprofile.Table
 	mappingErr  error

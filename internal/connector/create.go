@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+	"github.com/ipassan-connector/ipassan-connector/internal/machinelock"
 )
 
 // Create creates the IPassan person for a HelloID person, or takes over the
@@ -31,8 +33,18 @@ func (c *Connector) Create(ctx context.Context, in *helloid.Context) *helloid.Ou
 	out := &helloid.Output{AccountCorrelated: new(bool)}
 
 	if corr.Enabled {
-		if msg := correlationMismatch(corr, fields); msg != "" {
+		if msg := correlationProblem(corr, fields); msg != "" {
 			return helloid.Failure(helloid.CorrelateAccount, msg)
+		}
+		if !c.DryRun {
+			// From the search to the end of the POST, no other create of this
+			// person on this machine may search: it would find nobody too.
+			lock, err := c.lockCorrelation(ctx, corr)
+			if err != nil {
+				return helloid.Failure(helloid.CorrelateAccount, fmt.Sprintf("Could not look for an IPassan person with %s = %s: %s; nothing was sent",
+					corr.AccountField, quote(corr.PersonFieldValue), err))
+			}
+			defer lock.Release()
 		}
 		existing, done := c.correlate(ctx, corr, out)
 		if done {
@@ -61,12 +73,16 @@ func (c *Connector) Create(ctx context.Context, in *helloid.Context) *helloid.Ou
 	}
 	name := strings.TrimSpace(sent[ipassan.FieldFirstname] + " " + sent[ipassan.FieldLastname])
 	if c.DryRun {
+		// HelloID's template shows a placeholder where a new account's
+		// reference will be: there is none before the create.
+		placeholder := PreviewAccountReference
 		out.Success = true
+		out.AccountReference = &placeholder
 		out.Data = mappedData(fields)
 		out.Log(helloid.CreateAccount, fmt.Sprintf("%screate IPassan person %s with %s", dryRunNote, quote(name), fieldNames(fields)), false)
 		return out
 	}
-	p, confirmed, err := c.createOnce(ctx, corr, form)
+	p, found, err := c.createOnce(ctx, corr, form)
 	if err != nil {
 		return failWith(out, helloid.CreateAccount, fmt.Sprintf("Could not create IPassan person %s: %s", quote(name), err))
 	}
@@ -75,42 +91,56 @@ func (c *Connector) Create(ctx context.Context, in *helloid.Context) *helloid.Ou
 	out.AccountReference = &ref
 	out.Data = accountData(p, fields, sent)
 	msg := fmt.Sprintf("Created IPassan person %s", describePerson(p))
-	if confirmed != "" {
-		msg += "; " + confirmed
+	if found != "" {
+		msg += "; " + found
 	}
 	out.Log(helloid.CreateAccount, msg, false)
 	return out
 }
 
-// createOnce sends the POST so that the person exists once, whatever happens
-// to the answer. A create is never repeated blindly: after an ambiguous
-// failure (timeout, dropped connection, 5xx, unreadable answer) the site is
-// searched again for the correlation value, and only when nothing is found is
-// the POST sent once more. confirmed explains a person found that way.
-func (c *Connector) createOnce(ctx context.Context, corr helloid.Correlation, form ipassan.Form) (p ipassan.Person, confirmed string, err error) {
+// PreviewAccountReference is the AccountReference of a create in a preview
+// that found no existing account, as HelloID's V2 template sets it.
+const PreviewAccountReference = "Currently not available"
+
+// createOnce sends the one create POST this action may send. The client sends
+// it again only when it provably never reached IPassan (the connection could
+// not be opened, or 429). After any other failure the person may exist, or
+// may still appear when IPassan finishes a write it went on with after the
+// client gave up, so nothing is sent again: the site is searched for the
+// correlation value, and exactly one match means the create happened (found
+// says how it was found). None found fails with advice: HelloID's retry
+// correlates with the person if it appears after all.
+func (c *Connector) createOnce(ctx context.Context, corr helloid.Correlation, form ipassan.Form) (p ipassan.Person, found string, err error) {
 	p, err = c.Client.CreatePerson(ctx, form)
-	for attempt := 1; err != nil && ipassan.Ambiguous(err); attempt++ {
-		if !corr.Enabled {
-			return p, "", fmt.Errorf("%s; the person may have been created, and without correlation there is no value to look it up by: check IPassan before this create runs again", Explain(err))
-		}
-		c.Log.Warn().Err(err).Msg("create answer lost; looking the person up before anything else is sent")
-		found, ferr := c.findPersons(ctx, corr.AccountField, corr.PersonFieldValue)
-		switch {
-		case ferr != nil:
-			return p, "", fmt.Errorf("%s; looking the person up afterwards failed too: %s", Explain(err), Explain(ferr))
-		case len(found) == 1:
-			return found[0], fmt.Sprintf("IPassan's answer was lost (%s); found the person by %s = %s", kindOf(err), corr.AccountField, quote(corr.PersonFieldValue)), nil
-		case len(found) > 1:
-			return p, "", fmt.Errorf("%s; afterwards %d persons have %s = %s: check IPassan for a duplicate", Explain(err), len(found), corr.AccountField, quote(corr.PersonFieldValue))
-		case attempt == 2:
-			return p, "", fmt.Errorf("%s, twice; no person with %s = %s exists, so nothing was created", Explain(err), corr.AccountField, quote(corr.PersonFieldValue))
-		}
-		p, err = c.Client.CreatePerson(ctx, form)
+	switch {
+	case err == nil:
+		return p, "", nil
+	case !ipassan.Ambiguous(err):
+		return p, "", fmt.Errorf("%s; IPassan refused it, so nothing was created", Explain(err))
+	case !corr.Enabled:
+		return p, "", fmt.Errorf("%s; the person may have been created, or may still appear, and without correlation there is no value to look it up by: check IPassan (ipassan-connector find) before this create runs again. Nothing more was sent", Explain(err))
 	}
-	if err != nil {
-		return p, "", errors.New(Explain(err))
+	c.Log.Warn().Err(err).Msg("the create's answer is unclear; looking the person up instead of sending it again")
+	by := fmt.Sprintf("%s = %s", corr.AccountField, quote(corr.PersonFieldValue))
+	persons, ferr := c.findPersons(ctx, corr.AccountField, corr.PersonFieldValue)
+	switch {
+	case ferr != nil:
+		return p, "", fmt.Errorf("%s; looking the person up by %s afterwards failed too (%s). The person may exist or still appear; HelloID's retry will correlate it. Nothing more was sent", Explain(err), by, Explain(ferr))
+	case len(persons) == 1:
+		return persons[0], fmt.Sprintf("IPassan's answer to the create was unclear (%s), so the person was looked up and found by %s", kindOf(err), by), nil
+	case len(persons) > 1:
+		return p, "", fmt.Errorf("%s; afterwards %d persons have %s: check IPassan for a duplicate. Nothing more was sent", Explain(err), len(persons), by)
 	}
-	return p, "", nil
+	return p, "", fmt.Errorf("%s; no person with %s is there yet, but IPassan may still finish the create: HelloID's retry will correlate with the person if it appears. Nothing more was sent", Explain(err), by)
+}
+
+// lockCorrelation takes the machine-wide lock of this site and correlation
+// value (compared as correlation compares: trimmed, without regard to case).
+func (c *Connector) lockCorrelation(ctx context.Context, corr helloid.Correlation) (*machinelock.Lock, error) {
+	field, _ := ipassan.CanonicalField(corr.AccountField)
+	return machinelock.Acquire(ctx, cmp.Or(c.LockDir, machinelock.DefaultDir()),
+		strings.ToLower(c.Config.BaseURL.String()), strings.ToLower(c.Config.SiteID),
+		strings.ToLower(field), strings.ToLower(strings.TrimSpace(corr.PersonFieldValue)))
 }
 
 // kindOf names an IPassan failure briefly: "temporarily unavailable".
@@ -125,21 +155,37 @@ func kindOf(err error) string {
 	return err.Error()
 }
 
-// correlationMismatch refuses a create whose Data writes the correlation
-// field with another value than the one correlation looks for: the person
-// would never be found again, and every retry would create another one.
-func correlationMismatch(corr helloid.Correlation, fields []accountField) string {
-	if corr.PersonFieldValue == "" {
-		return "" // reported by correlate, which sends nothing either
+// correlationProblem refuses, before anything is sent, a correlation that
+// cannot work: no AccountField or value, or Data that would not write the
+// correlation value to the new person. Such a person could never be found by
+// correlation again, so every retry (and every unclear create) would make
+// another one.
+func correlationProblem(corr helloid.Correlation, fields []accountField) string {
+	personField := cmp.Or(corr.PersonField, "CorrelationConfiguration.PersonFieldValue")
+	switch {
+	case corr.AccountField == "":
+		return "CorrelationConfiguration.AccountField is empty: correlation is enabled but names no IPassan field; nothing was sent"
+	case corr.PersonFieldValue == "":
+		return fmt.Sprintf("The correlation value (%s) is empty: cannot look for an existing IPassan person on %s; nothing was sent",
+			personField, corr.AccountField)
 	}
-	field, _ := ipassan.CanonicalField(corr.AccountField)
+	field, known := ipassan.CanonicalField(corr.AccountField)
 	for _, f := range fields {
-		if f.Name == field && !strings.EqualFold(strings.TrimSpace(f.Value), strings.TrimSpace(corr.PersonFieldValue)) {
-			return fmt.Sprintf("Data.%s %s is not the correlation value %s (%s): the new person could never be found by correlation again, so every retry would create another; map the same value to both. Nothing was sent",
-				f.Key, quote(f.Value), quote(corr.PersonFieldValue), orDefault(corr.PersonField, "CorrelationConfiguration.PersonFieldValue"))
+		if f.Name != field {
+			continue
 		}
+		if !strings.EqualFold(strings.TrimSpace(f.Value), strings.TrimSpace(corr.PersonFieldValue)) {
+			return fmt.Sprintf("Data.%s %s is not the correlation value %s (%s): the new person could never be found by correlation again, so every retry would create another; map the same value to both. Nothing was sent",
+				f.Key, quote(f.Value), quote(corr.PersonFieldValue), personField)
+		}
+		return ""
 	}
-	return ""
+	unknown := ""
+	if !known {
+		unknown = fmt.Sprintf(" (and %s is not an IPassan person field: correlate on number or mail)", quote(corr.AccountField))
+	}
+	return fmt.Sprintf("Data has no %s, the correlation field (CorrelationConfiguration.AccountField)%s: a new person would not carry the correlation value %s and could never be found by correlation again; map %s in the field mapping. Nothing was sent",
+		corr.AccountField, unknown, quote(corr.PersonFieldValue), corr.AccountField)
 }
 
 // maxListed bounds how many uuids a message lists.
@@ -152,13 +198,6 @@ func (c *Connector) correlate(ctx context.Context, corr helloid.Correlation, out
 	fail := func(msg string) (*ipassan.Person, bool) {
 		failWith(out, helloid.CorrelateAccount, msg)
 		return nil, true
-	}
-	switch {
-	case corr.AccountField == "":
-		return fail("CorrelationConfiguration.AccountField is empty: correlation is enabled but names no IPassan field; nothing was sent")
-	case corr.PersonFieldValue == "":
-		return fail(fmt.Sprintf("The correlation value (%s) is empty: cannot look for an existing IPassan person on %s; nothing was sent",
-			orDefault(corr.PersonField, "CorrelationConfiguration.PersonFieldValue"), corr.AccountField))
 	}
 	found, err := c.findPersons(ctx, corr.AccountField, corr.PersonFieldValue)
 	if err != nil {
@@ -180,13 +219,6 @@ func (c *Connector) correlate(ctx context.Context, corr helloid.Correlation, out
 	}
 	return fail(fmt.Sprintf("Found %d IPassan persons with %s = %s (%s%s): cannot tell which one to take over; nothing was sent",
 		len(found), corr.AccountField, quote(corr.PersonFieldValue), strings.Join(ids, ", "), more))
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // failWith marks an output failed with one error line and returns it.

@@ -116,7 +116,10 @@ func TestCreateCorrelationFailures(t *testing.T) {
 		{"no account field", m{"Enabled": true, "PersonField": "Person.ExternalId", "PersonFieldValue": "1001"}, nil, "AccountField is empty", 0},
 		{"Data writes another value than correlation looks for", m{"Enabled": true, "PersonField": "Person.ExternalId", "PersonFieldValue": "01001", "AccountField": "Number"}, nil,
 			`Data.number "1001" is not the correlation value "01001" (Person.ExternalId)`, 0},
-		{"field IPassan does not have", m{"Enabled": "True", "PersonFieldValue": "1001", "AccountField": "ExternalId"}, dupes, `AccountField "ExternalId" is not an IPassan person field`, -1},
+		{"field IPassan does not have", m{"Enabled": "True", "PersonFieldValue": "1001", "AccountField": "ExternalId"}, dupes,
+			`Data has no ExternalId, the correlation field (CorrelationConfiguration.AccountField) (and "ExternalId" is not an IPassan person field`, 0},
+		{"Data without the correlation field", m{"Enabled": true, "PersonField": "Person.ExternalId", "PersonFieldValue": "1001", "AccountField": "other"}, nil,
+			`Data has no other, the correlation field`, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,7 +150,8 @@ func TestCreateDryRunWritesNothing(t *testing.T) {
 	out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001"), "DryRun": true})
 	log := succeeded(t, out, helloid.CreateAccount)
 	assert.Contains(t, log.Message, `DryRun: would create IPassan person "Zoë d'Hondt" with firstname, lastname, mail, number, phone, type`)
-	assert.Nil(t, out.AccountReference)
+	require.NotNil(t, out.AccountReference)
+	assert.Equal(t, "Currently not available", *out.AccountReference, "HelloID's placeholder for an account a preview did not create")
 	assert.Zero(t, e.fake.Writes())
 	assert.Equal(t, 1, e.fake.Count(fake.RouteList), "the correlation scan still runs")
 	v, _ := out.Data.Get("firstname")

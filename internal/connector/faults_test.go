@@ -108,10 +108,11 @@ var faultTable = []faultCase{
 	{name: "503 burst of 3", on: "read", fault: fake.Fault{Status: 503, Times: 3}, all: ok},
 	{name: "503 burst longer than the retries", on: "read", fault: fake.Fault{Status: 503, Times: 5}, all: fails},
 	{name: "503 on every write", on: "write", fault: fake.Fault{Status: 503}, all: fails},
-	{name: "500 on a write", on: "write", fault: fake.Fault{Status: 500, Times: 1}, all: fails,
-		// a 5xx on a create is ambiguous: looked up, not found, sent once more
-		per: map[string]outcome{"create": ok}},
-	{name: "connection dropped before the write", on: "write", fault: fake.Fault{Drop: true, Times: 1}, all: ok},
+	// A 5xx on a create is ambiguous: looked up, not found, and not sent again
+	// (IPassan may still finish it); HelloID's retry correlates.
+	{name: "500 on a write", on: "write", fault: fake.Fault{Status: 500, Times: 1}, all: fails},
+	{name: "connection dropped before the write", on: "write", fault: fake.Fault{Drop: true, Times: 1}, all: ok,
+		per: map[string]outcome{"create": fails}},
 	{name: "reply lost after the write", on: "write", fault: fake.Fault{LoseReply: true, Times: 1}, all: ok},
 	// the write landed every time; reading back shows it did
 	{name: "every reply lost after the write", on: "write", fault: fake.Fault{LoseReply: true}, all: ok},
@@ -123,6 +124,10 @@ var faultTable = []faultCase{
 	{name: "slow server past the deadline", on: "read", fault: fake.Fault{Delay: 5 * time.Second}, deadline: 400 * time.Millisecond, all: fails},
 	{name: "slow write past the deadline", on: "write", fault: fake.Fault{Delay: 5 * time.Second}, deadline: 400 * time.Millisecond, all: fails},
 }
+
+// retriedCreates are the faults after which IPassan provably did nothing, so
+// the create may be sent again (a 429; a 401 answered before a new login).
+var retriedCreates = map[string]int{"429 without Retry-After": 1, "token revoked mid-action": 1}
 
 func TestFaultTable(t *testing.T) {
 	var tried, duplicates, unintended atomic.Int32
@@ -172,7 +177,7 @@ func runFaultTable(t *testing.T, tried, duplicates, unintended *atomic.Int32) {
 					t.Errorf("duplicate persons: %d with number 1001", countNumber(e, "1001"))
 				}
 				if action == "create" {
-					assert.LessOrEqual(t, e.fake.Count(fake.RouteCreate), 2, "a create is sent at most twice")
+					assert.LessOrEqual(t, e.fake.Count(fake.RouteCreate), 1+retriedCreates[fc.name], "one POST per action, unless the first provably never reached IPassan")
 				}
 			})
 		}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,11 +45,20 @@ type env struct {
 	t        *testing.T
 	fake     *fake.Server
 	url      string
-	logs     bytes.Buffer
+	logs     lockedBuffer
 	deadline time.Duration // of each action; 0 for none
+	lockDir  string        // where creates take their machine-wide lock
 }
 
 func newEnv(t *testing.T, opts fake.Options, persons ...fake.Person) *env {
+	t.Helper()
+	return newEnvBehind(t, opts, nil, persons...)
+}
+
+// newEnvBehind is newEnv with the fake behind a handler of the test's own
+// (wrap), for behaviours a server shows in time, such as a write it finishes
+// after the client gave up.
+func newEnvBehind(t *testing.T, opts fake.Options, wrap func(http.Handler) http.Handler, persons ...fake.Person) *env {
 	t.Helper()
 	f := fake.New(fake.Seed{
 		Clients:        []fake.Credential{{ClientID: clientID, ClientSecret: clientSecret}},
@@ -56,9 +67,13 @@ func newEnv(t *testing.T, opts fake.Options, persons ...fake.Person) *env {
 			{UUID: siteID, Name: "Main", Persons: persons},
 		}}},
 	}, opts)
-	srv := httptest.NewServer(f)
+	var h http.Handler = f
+	if wrap != nil {
+		h = wrap(f)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, fake: f, url: srv.URL}
+	return &env{t: t, fake: f, url: srv.URL, lockDir: t.TempDir()}
 }
 
 func (e *env) configuration(extra m) m {
@@ -96,15 +111,27 @@ func (e *env) runWithPerson(action string, actionContext, personContext m) *hell
 	red := secret.NewRedactor()
 	conn, err := connector.New(in, connector.Env{Redactor: red, Log: zerolog.New(red.Writer(&e.logs)).Level(zerolog.DebugLevel)})
 	require.NoError(e.t, err)
+	conn.LockDir = e.lockDir
 	ctx := context.Background()
 	if e.deadline > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, e.deadline)
 		defer cancel()
 	}
-	out := connector.Actions[action].Run(conn, ctx, in)
+	run, ok := actions[action]
+	require.True(e.t, ok, "no action %q in the test harness", action)
+	out := run(conn, ctx, in)
 	require.NotNil(e.t, out)
 	return out
+}
+
+// actions are the outputContext actions by command name, as the tests call them.
+var actions = map[string]func(*connector.Connector, context.Context, *helloid.Context) *helloid.Output{
+	"create": (*connector.Connector).Create, "update": (*connector.Connector).Update,
+	"enable": (*connector.Connector).Enable, "disable": (*connector.Connector).Disable,
+	"delete": (*connector.Connector).Delete, "permissions": (*connector.Connector).Permissions,
+	"grant": (*connector.Connector).Grant, "revoke": (*connector.Connector).Revoke,
+	"subpermissions": (*connector.Connector).SubPermissions,
 }
 
 func (e *env) person(uuid string) (fake.Person, bool) { return e.fake.Person(siteID, uuid) }
@@ -116,3 +143,21 @@ func (e *env) add(p fake.Person) fake.Person {
 }
 
 func ptr(s string) *string { return &s }
+
+// lockedBuffer collects the logs of actions that may run at the same time.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

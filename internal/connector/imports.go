@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -73,8 +74,8 @@ func importedAccount(p ipassan.Person, fields []string) ImportedAccount {
 	}
 	return ImportedAccount{
 		AccountReference: p.UUID,
-		DisplayName:      truncate(orDefault(p.DisplayName(), p.UUID), maxDisplayName),
-		UserName:         truncate(orDefault(strings.TrimSpace(p.Mail), p.UUID), maxDisplayName),
+		DisplayName:      truncate(cmp.Or(p.DisplayName(), p.UUID), maxDisplayName),
+		UserName:         truncate(cmp.Or(strings.TrimSpace(p.Mail), p.UUID), maxDisplayName),
 		Enabled:          p.AccessType.DoorPermanent != "",
 		Data:             data,
 	}
@@ -141,8 +142,8 @@ func (c *Connector) ImportPermissions(ctx context.Context, _ *helloid.Context, e
 	lines := 0
 	for _, prof := range profiles {
 		refs := members[strings.ToLower(prof.ID)]
-		name := truncate(orDefault(strings.TrimSpace(prof.Name), prof.ID), maxDisplayName)
-		desc := fmt.Sprintf("IPassan access profile %s in %s, held by %d persons", orDefault(prof.Name, prof.ID), slot, len(refs))
+		name := truncate(cmp.Or(strings.TrimSpace(prof.Name), prof.ID), maxDisplayName)
+		desc := fmt.Sprintf("IPassan access profile %s in %s, held by %d persons", cmp.Or(prof.Name, prof.ID), slot, len(refs))
 		for start := 0; start == 0 || start < len(refs); start += MaxBatch {
 			batch := refs[start:min(start+MaxBatch, len(refs))]
 			if batch == nil {

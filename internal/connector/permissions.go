@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -41,7 +42,7 @@ func (c *Connector) Permissions(ctx context.Context, _ *helloid.Context) *helloi
 		}
 		listed[key] = true
 		perms = append(perms, helloid.Permission{
-			DisplayName:    truncate(orDefault(strings.TrimSpace(name), id), maxDisplayName),
+			DisplayName:    truncate(cmp.Or(strings.TrimSpace(name), id), maxDisplayName),
 			Identification: helloid.Identification{Reference: id},
 		})
 	}
@@ -109,12 +110,12 @@ func (c *Connector) permissionOf(in *helloid.Context) (permission, error) {
 	if !ipassan.SafeID(id) {
 		return permission{}, fmt.Errorf("actionContext.References.Permission %s is not an access-profile GUID", quote(id))
 	}
-	return permission{id: id, name: orDefault(in.PermissionDisplayName(), c.profileLabel(id))}, nil
+	return permission{id: id, name: cmp.Or(in.PermissionDisplayName(), c.profileLabel(id))}, nil
 }
 
 func (p permission) String() string {
 	if p.name == "" || strings.Contains(p.name, p.id) {
-		return orDefault(p.name, p.id)
+		return cmp.Or(p.name, p.id)
 	}
 	return fmt.Sprintf("%s (%s)", p.name, p.id)
 }

@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -49,7 +50,7 @@ func (c *Connector) SubPermissions(ctx context.Context, in *helloid.Context) *he
 		winner, why = c.desiredProfile(contracts, table, c.DryRun)
 		if winner != nil {
 			desired = append(desired, helloid.SubPermission{
-				DisplayName: truncate(orDefault(winner.name, winner.id), maxDisplayName),
+				DisplayName: truncate(cmp.Or(winner.name, winner.id), maxDisplayName),
 				Reference:   helloid.SubReference{ID: winner.id},
 			})
 		}
@@ -90,7 +91,7 @@ func (c *Connector) SubPermissions(ctx context.Context, in *helloid.Context) *he
 		if containsProfile(desired, cp.Reference.ID) {
 			continue
 		}
-		perm := permission{id: cp.Reference.ID, name: orDefault(cp.DisplayName, c.profileLabel(cp.Reference.ID))}
+		perm := permission{id: cp.Reference.ID, name: cmp.Or(cp.DisplayName, c.profileLabel(cp.Reference.ID))}
 		if !c.merge(out, c.revoke(ctx, p, perm, helloid.RevokePermission)) {
 			return out
 		}

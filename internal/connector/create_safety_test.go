@@ -1,0 +1,162 @@
+package connector_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
+)
+
+// lateWriter holds a create POST without answering, as an IPassan that goes
+// on with a write after the client stopped waiting: the client times out,
+// and the held create lands on the server when land is called, whatever
+// happened to the client.
+type lateWriter struct {
+	next http.Handler
+	mu   sync.Mutex
+	held []*http.Request
+	body [][]byte
+	sent int // POSTs received
+}
+
+func (l *lateWriter) posts() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.sent
+}
+
+func (l *lateWriter) wrap(next http.Handler) http.Handler {
+	l.next = next
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/person") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		l.mu.Lock()
+		l.held = append(l.held, r.Clone(context.Background()))
+		l.body = append(l.body, body)
+		l.sent++
+		l.mu.Unlock()
+		<-r.Context().Done() // never answered: the client gives up
+	})
+}
+
+// land performs every held create on the server.
+func (l *lateWriter) land() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, r := range l.held {
+		r.Body = io.NopCloser(bytes.NewReader(l.body[i]))
+		l.next.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	l.held, l.body = nil, nil
+}
+
+// A POST that IPassan finishes after the client gave up must never become a
+// second person: the create is not sent again, and HelloID's retry
+// correlates with the person once it is there.
+func TestSlowCreateIsNeverSentTwice(t *testing.T) {
+	t.Parallel()
+	late := &lateWriter{}
+	e := newEnvBehind(t, fake.Options{}, late.wrap)
+	ctx := m{"Data": newHire(), "CorrelationConfiguration": correlation("1001"),
+		"Configuration": e.configuration(m{"requestTimeoutSeconds": 1})}
+
+	out := e.run("create", ctx)
+	failed(t, out, helloid.CreateAccount, `no person with number = "1001" is there yet, but IPassan may still finish the create: HelloID's retry will correlate`)
+	assert.Equal(t, 1, late.posts(), "one POST")
+
+	late.land() // IPassan finishes the write after the action gave up
+	require.Equal(t, 1, countNumber(e, "1001"))
+
+	retry := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001")})
+	succeeded(t, retry, helloid.CorrelateAccount)
+	assert.Equal(t, 1, countNumber(e, "1001"), "HelloID's retry took the person over: still one")
+	assert.Equal(t, 1, late.posts(), "and sent no POST")
+}
+
+// When the unanswered create has landed by the time the site is searched
+// again, the create succeeds with that person and says how it was found.
+func TestSlowCreateFoundAfterwards(t *testing.T) {
+	t.Parallel()
+	late := &lateWriter{}
+	landBeforeSearch := func(next http.Handler) http.Handler {
+		held := late.wrap(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/person") {
+				late.land() // the write became visible just before the search
+			}
+			held.ServeHTTP(w, r)
+		})
+	}
+	e := newEnvBehind(t, fake.Options{}, landBeforeSearch)
+	out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001"),
+		"Configuration": e.configuration(m{"requestTimeoutSeconds": 1})})
+
+	log := succeeded(t, out, helloid.CreateAccount)
+	assert.Contains(t, log.Message, `IPassan's answer to the create was unclear (no answer in time), so the person was looked up and found by number = "1001"`)
+	require.Equal(t, 1, countNumber(e, "1001"))
+	assert.Equal(t, e.fake.Persons(siteID)[0].UUID, *out.AccountReference)
+	assert.Equal(t, 1, late.posts())
+}
+
+// Without correlation there is nothing to look the person up by: an unclear
+// create fails at once and is not sent again.
+func TestUnclearCreateWithoutCorrelationFailsAtOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.Options{})
+	e.fake.AddFault(fake.Fault{Route: fake.RouteCreate, LoseReply: true, Times: 1})
+	out := e.run("create", m{"Data": newHire()})
+	failed(t, out, helloid.CreateAccount, "without correlation there is no value to look it up by: check IPassan (ipassan-connector find) before this create runs again")
+	assert.Equal(t, 1, e.fake.Count(fake.RouteCreate))
+	assert.Zero(t, e.fake.Count(fake.RouteList), "no search")
+}
+
+// Two creates of one person at the same time on one machine (HelloID's retry
+// while the first still runs) leave one person: the second waits for the
+// first and correlates.
+func TestSimultaneousCreatesOfOnePersonLeaveOne(t *testing.T) {
+	t.Parallel()
+	var persons []fake.Person
+	for i := range 30 {
+		persons = append(persons, fake.Person{Lastname: "P", Number: "9" + strings.Repeat("0", i%3) + string(rune('0'+i%10))})
+	}
+	// A slow site: each search takes a while, so both would search before
+	// either creates if nothing kept them apart.
+	e := newEnv(t, fake.Options{MaxPageSize: 10, Latency: 20 * time.Millisecond}, persons...)
+	outs := make([]*helloid.Output, 4)
+	var wg sync.WaitGroup
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i] = e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001")})
+		}()
+	}
+	wg.Wait()
+	created, correlated := 0, 0
+	for _, out := range outs {
+		require.True(t, out.Success, "audit: %+v", out.AuditLogs)
+		if *out.AccountCorrelated {
+			correlated++
+		} else {
+			created++
+		}
+	}
+	assert.Equal(t, 1, countNumber(e, "1001"), "one person")
+	assert.Equal(t, 1, created)
+	assert.Equal(t, 3, correlated)
+	assert.Equal(t, 1, e.fake.Count(fake.RouteCreate))
+}
