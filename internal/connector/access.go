@@ -2,7 +2,6 @@ package connector
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
@@ -42,27 +41,27 @@ func (r *rowRef) why() string {
 // that the account exists.
 func (c *Connector) Enable(ctx context.Context, in *helloid.Context) *helloid.Output {
 	const act = helloid.EnableAccount
-	ref, err := reference(in)
-	if err != nil {
-		return helloid.Failure(act, err.Error())
-	}
 	if c.Config.AccessProfileSource == config.Permissions {
-		p, err := c.Client.GetPerson(ctx, ref)
-		if err != nil {
-			return helloid.Failure(act, c.readFailure(ref, err))
+		_, p, answer := c.account(ctx, in, act, "enable", missingFails)
+		if answer != nil {
+			return answer
 		}
 		out := &helloid.Output{Success: true}
 		out.Log(act, fmt.Sprintf("IPassan person %s: access is managed through permissions (%s = %s); nothing to enable",
 			describePerson(p), config.KeyAccessProfileSource, config.Permissions), false)
 		return out
 	}
-	data, err := in.Data()
+	ref, err := reference(in)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	data, err := requireData(in, "enable needs Data."+LookupKeyPath+" to choose the door profile")
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
 	key, err := lookupKey(data)
 	if err == nil && key == "" {
-		err = fmt.Errorf("Data.%s is empty: no access profile can be chosen for IPassan person %s", lookupKeyPath, ref)
+		err = fmt.Errorf("Data.%s is empty: no access profile can be chosen for IPassan person %s", LookupKeyPath, ref)
 	}
 	if err != nil {
 		return helloid.Failure(act, err.Error())
@@ -71,23 +70,23 @@ func (c *Connector) Enable(ctx context.Context, in *helloid.Context) *helloid.Ou
 	if err != nil {
 		return helloid.Failure(act, fmt.Sprintf("Could not enable IPassan person %s: %s; nothing was sent", ref, err))
 	}
-
 	fields, err := c.accountFields(data)
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
-	p, err := c.Client.GetPerson(ctx, ref)
-	if err != nil {
-		return helloid.Failure(act, c.readFailure(ref, err))
+	ref, p, answer := c.account(ctx, in, act, "enable", missingFails)
+	if answer != nil {
+		return answer
 	}
 	label := c.profileLabel(row.ProfileID)
 	out := &helloid.Output{Data: accountData(p, fields, nil)}
-	if ipassan.SameProfile(p.AccessType.DoorPermanent, row.ProfileID) {
+	ch := setChange(p, ipassan.SlotDoorPermanent, row.ProfileID)
+	if !ch.Write {
 		out.Success = true
 		out.Log(act, fmt.Sprintf("IPassan person %s already has door profile %s", describePerson(p), label), false)
 		return out
 	}
-	change := fmt.Sprintf("door profile %s (lookup key %s; was %s)", label, quote(key), c.profileLabel(p.AccessType.DoorPermanent))
+	change := fmt.Sprintf("door profile %s (lookup key %s; was %s)", label, quote(key), c.slotLabel(ch))
 	if c.DryRun {
 		out.Success = true
 		out.Log(act, fmt.Sprintf("%senable IPassan person %s with %s", dryRunNote, describePerson(p), change), false)
@@ -103,27 +102,26 @@ func (c *Connector) Enable(ctx context.Context, in *helloid.Context) *helloid.Ou
 
 // Disable takes the door profile away: the leaver's access is gone. Only
 // doorPermanent is cleared; the other slots are managed by hand in IPassan.
+// A slot that cannot be read is cleared all the same and the clear confirmed:
+// "no profile" is never concluded from an answer that was not understood.
 func (c *Connector) Disable(ctx context.Context, in *helloid.Context) *helloid.Output {
+	return byReconciliation(in, c.disable(ctx, in))
+}
+
+func (c *Connector) disable(ctx context.Context, in *helloid.Context) *helloid.Output {
 	const act = helloid.DisableAccount
-	ref, err := reference(in)
-	if err != nil {
-		return helloid.Failure(act, err.Error())
-	}
-	p, err := c.Client.GetPerson(ctx, ref)
-	if errors.Is(err, ipassan.ErrNotFound) {
-		return nothingLeft(act, ref, "disable")
-	}
-	if err != nil {
-		return helloid.Failure(act, c.readFailure(ref, err))
+	ref, p, answer := c.account(ctx, in, act, "disable", missingIsDone)
+	if answer != nil {
+		return answer
 	}
 	out := &helloid.Output{}
-	current := p.AccessType.DoorPermanent
-	if current == "" {
+	ch := disableChange(p)
+	if !ch.Write {
 		out.Success = true
 		out.Log(act, fmt.Sprintf("IPassan person %s has no door profile; nothing to disable", describePerson(p)), false)
 		return out
 	}
-	label := c.profileLabel(current)
+	label := c.slotLabel(ch)
 	if c.DryRun {
 		out.Success = true
 		out.Log(act, fmt.Sprintf("%sdisable IPassan person %s: remove door profile %s", dryRunNote, describePerson(p), label), false)
@@ -137,10 +135,11 @@ func (c *Connector) Disable(ctx context.Context, in *helloid.Context) *helloid.O
 	return out
 }
 
-// readFailure words a failed read of the account: not found is named as such.
-func (c *Connector) readFailure(ref string, err error) string {
-	if errors.Is(err, ipassan.ErrNotFound) {
-		return fmt.Sprintf("IPassan person %s was not found", ref)
+// slotLabel names what a slot held before a change: the profile, or why it
+// could not be read.
+func (c *Connector) slotLabel(ch slotChange) string {
+	if ch.Unreadable != "" {
+		return "unknown (" + ch.Unreadable + ")"
 	}
-	return fmt.Sprintf("Could not read IPassan person %s: %s", ref, Explain(err))
+	return c.profileLabel(ch.From)
 }

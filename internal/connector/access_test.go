@@ -129,7 +129,7 @@ func TestDelete(t *testing.T) {
 		exists   bool
 		requests int
 	}{
-		{"deletes", ptrPerson(employee(floor1)), false, "Deleted IPassan person emp-1 (Zoë d'Hondt)", false, 3},
+		{"deletes", ptrPerson(employee(floor1)), false, "Deleted IPassan person emp-1 (Zoë d'Hondt)", false, 4}, // token, read, delete, read to confirm it is gone
 		{"not found succeeds", nil, false, "does not exist (any more); nothing to delete", false, 2},
 		{"dry run", ptrPerson(employee(floor1)), true, "DryRun: would delete IPassan person emp-1 (Zoë d'Hondt)", true, 2},
 	}

@@ -145,14 +145,6 @@ func reference(in *helloid.Context) (string, error) {
 	return ref, nil
 }
 
-// nothingLeft answers an action on an account that no longer exists, which
-// for disable, delete and revoke means there is nothing left to do.
-func nothingLeft(act, ref, what string) *helloid.Output {
-	out := &helloid.Output{Success: true}
-	out.Log(act, fmt.Sprintf("IPassan person %s does not exist (any more); nothing to %s", ref, what), false)
-	return out
-}
-
 // describePerson is "uuid (First Last)" for audit lines.
 func describePerson(p ipassan.Person) string {
 	if name := p.DisplayName(); name != "" {

@@ -13,8 +13,8 @@ import (
 // extensionKey holds values for the connector itself, never sent to IPassan.
 const extensionKey = "_extension"
 
-// lookupKeyPath is where HelloID puts the access-profile lookup value.
-const lookupKeyPath = extensionKey + ".accessProfileLookupKey"
+// LookupKeyPath is where HelloID puts the access-profile lookup value in Data.
+const LookupKeyPath = extensionKey + ".accessProfileLookupKey"
 
 // accountFields are the Data fields that go to IPassan: everything but
 // _extension, each as text, under IPassan's spelling of known fields. Fields
@@ -73,13 +73,13 @@ const maxFieldLength = 1024
 
 // lookupKey returns Data._extension.accessProfileLookupKey, trimmed.
 func lookupKey(data *object.Object) (string, error) {
-	v, ok := data.Path(lookupKeyPath)
+	v, ok := data.Path(LookupKeyPath)
 	if !ok {
 		return "", nil
 	}
 	s, ok := object.Text(v)
 	if !ok {
-		return "", fmt.Errorf("Data.%s must be text, got %s", lookupKeyPath, object.Kind(v))
+		return "", fmt.Errorf("Data.%s must be text, got %s", LookupKeyPath, object.Kind(v))
 	}
 	return strings.TrimSpace(s), nil
 }

@@ -48,6 +48,7 @@ type env struct {
 	logs     lockedBuffer
 	deadline time.Duration // of each action; 0 for none
 	lockDir  string        // where creates take their machine-wide lock
+	tune     func(*connector.Connector) // adjusts each connector before it runs
 }
 
 func newEnv(t *testing.T, opts fake.Options, persons ...fake.Person) *env {
@@ -112,6 +113,9 @@ func (e *env) runWithPerson(action string, actionContext, personContext m) *hell
 	conn, err := connector.New(in, connector.Env{Redactor: red, Log: zerolog.New(red.Writer(&e.logs)).Level(zerolog.DebugLevel)})
 	require.NoError(e.t, err)
 	conn.LockDir = e.lockDir
+	if e.tune != nil {
+		e.tune(conn)
+	}
 	ctx := context.Background()
 	if e.deadline > 0 {
 		var cancel context.CancelFunc
@@ -131,7 +135,7 @@ var actions = map[string]func(*connector.Connector, context.Context, *helloid.Co
 	"enable": (*connector.Connector).Enable, "disable": (*connector.Connector).Disable,
 	"delete": (*connector.Connector).Delete, "permissions": (*connector.Connector).Permissions,
 	"grant": (*connector.Connector).Grant, "revoke": (*connector.Connector).Revoke,
-	"subpermissions": (*connector.Connector).SubPermissions,
+	"subpermissions": (*connector.Connector).SubPermissions, "update-permission": (*connector.Connector).UpdatePermission,
 }
 
 func (e *env) person(uuid string) (fake.Person, bool) { return e.fake.Person(siteID, uuid) }

@@ -3,7 +3,6 @@ package connector
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -94,14 +93,6 @@ type permission struct {
 	name string // for messages: HelloID's name, else the table's, else the GUID
 }
 
-// permissionTarget reads the account and the permission grant and revoke act on.
-func (c *Connector) permissionTarget(in *helloid.Context) (ref string, perm permission, err error) {
-	if ref, err = reference(in); err == nil {
-		perm, err = c.permissionOf(in)
-	}
-	return ref, perm, err
-}
-
 func (c *Connector) permissionOf(in *helloid.Context) (permission, error) {
 	id, err := in.PermissionReference()
 	if err != nil {
@@ -122,41 +113,56 @@ func (p permission) String() string {
 
 // Grant puts the profile in the permission slot (permissionAccessType). A slot
 // holds one profile, so granting B where A sits replaces A; the audit log says
-// so. The write is read back: IPassan ignores unknown GUIDs silently.
+// so. The write is read back: IPassan ignores unknown GUIDs silently. Grant is
+// idempotent: a profile already there is left as it is, one removed by hand
+// comes back.
 func (c *Connector) Grant(ctx context.Context, in *helloid.Context) *helloid.Output {
-	const act = helloid.GrantPermission
-	ref, perm, err := c.permissionTarget(in)
+	return c.grantAs(ctx, in, helloid.GrantPermission)
+}
+
+// UpdatePermission is HelloID's "update permission" (its force-update of
+// permissions): a grant, which puts the profile back when it was removed by
+// hand in IPassan and writes nothing when it is there.
+func (c *Connector) UpdatePermission(ctx context.Context, in *helloid.Context) *helloid.Output {
+	return c.grantAs(ctx, in, helloid.UpdatePermission)
+}
+
+func (c *Connector) grantAs(ctx context.Context, in *helloid.Context, act string) *helloid.Output {
+	perm, err := c.permissionOf(in)
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
-	p, err := c.Client.GetPerson(ctx, ref)
-	if err != nil {
-		return helloid.Failure(act, c.readFailure(ref, err))
+	ref, p, answer := c.account(ctx, in, act, "grant", missingFails)
+	if answer != nil {
+		return answer
 	}
-	return c.grant(ctx, p, perm, act)
+	return c.grant(ctx, ref, p, perm, act)
 }
 
-// grant gives person p the permission; act is the audit Action to log under.
-func (c *Connector) grant(ctx context.Context, p ipassan.Person, perm permission, act string) *helloid.Output {
-	slot := c.Config.PermissionAccessType
-	current, _ := p.AccessType.Slot(slot)
+// grant gives the person ref (read as p) the permission; act is the audit
+// Action to log under.
+func (c *Connector) grant(ctx context.Context, ref string, p ipassan.Person, perm permission, act string) *helloid.Output {
+	ch := setChange(p, c.Config.PermissionAccessType, perm.id)
 	out := &helloid.Output{}
-	if ipassan.SameProfile(current, perm.id) {
+	if !ch.Write {
 		out.Success = true
-		out.Log(act, fmt.Sprintf("IPassan person %s already has access profile %s in %s", describePerson(p), perm, slot), false)
+		out.Log(act, fmt.Sprintf("IPassan person %s already has access profile %s in %s", describePerson(p), perm, ch.Slot), false)
 		return out
 	}
-	change := fmt.Sprintf("access profile %s in %s", perm, slot)
-	if current != "" {
-		change += fmt.Sprintf(", replacing %s (a slot holds one profile)", c.profileLabel(current))
+	change := fmt.Sprintf("access profile %s in %s", perm, ch.Slot)
+	switch {
+	case ch.Unreadable != "":
+		change += fmt.Sprintf(", replacing whatever it held (it could not be read: %s)", ch.Unreadable)
+	case ch.From != "":
+		change += fmt.Sprintf(", replacing %s (a slot holds one profile)", c.profileLabel(ch.From))
 	}
 	if c.DryRun {
 		out.Success = true
 		out.Log(act, fmt.Sprintf("%sgrant IPassan person %s %s", dryRunNote, describePerson(p), change), false)
 		return out
 	}
-	if _, err := c.setSlot(ctx, p.UUID, slot, perm.id, "granted by HelloID"); err != nil {
-		return failWith(out, act, fmt.Sprintf("Could not grant IPassan person %s %s: %s", p.UUID, perm, err))
+	if _, err := c.setSlot(ctx, ref, ch.Slot, perm.id, "granted by HelloID"); err != nil {
+		return failWith(out, act, fmt.Sprintf("Could not grant IPassan person %s %s: %s", ref, perm, err))
 	}
 	out.Success = true
 	out.Log(act, fmt.Sprintf("Granted IPassan person %s %s", describePerson(p), change), false)
@@ -165,42 +171,48 @@ func (c *Connector) grant(ctx context.Context, p ipassan.Person, perm permission
 
 // Revoke clears the permission slot, but only while it still holds this
 // profile: when HelloID granted the new profile before revoking the old one,
-// the slot already holds the new one and must keep it.
+// the slot already holds the new one and must keep it. A slot that cannot be
+// read is cleared all the same and the clear confirmed.
 func (c *Connector) Revoke(ctx context.Context, in *helloid.Context) *helloid.Output {
+	return byReconciliation(in, c.revokeAs(ctx, in))
+}
+
+func (c *Connector) revokeAs(ctx context.Context, in *helloid.Context) *helloid.Output {
 	const act = helloid.RevokePermission
-	ref, perm, err := c.permissionTarget(in)
+	perm, err := c.permissionOf(in)
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
-	p, err := c.Client.GetPerson(ctx, ref)
-	if errors.Is(err, ipassan.ErrNotFound) {
-		return nothingLeft(act, ref, "revoke")
+	ref, p, answer := c.account(ctx, in, act, "revoke", missingIsDone)
+	if answer != nil {
+		return answer
 	}
-	if err != nil {
-		return helloid.Failure(act, c.readFailure(ref, err))
-	}
-	return c.revoke(ctx, p, perm, act)
+	return c.revoke(ctx, ref, p, perm, act)
 }
 
-func (c *Connector) revoke(ctx context.Context, p ipassan.Person, perm permission, act string) *helloid.Output {
-	slot := c.Config.PermissionAccessType
-	current, _ := p.AccessType.Slot(slot)
+func (c *Connector) revoke(ctx context.Context, ref string, p ipassan.Person, perm permission, act string) *helloid.Output {
+	ch := revokeChange(p, c.Config.PermissionAccessType, perm.id)
 	out := &helloid.Output{Success: true}
 	switch {
-	case current == "":
-		out.Log(act, fmt.Sprintf("IPassan person %s has no access profile in %s; nothing to revoke", describePerson(p), slot), false)
+	case !ch.Write && ch.From == "":
+		out.Log(act, fmt.Sprintf("IPassan person %s has no access profile in %s; nothing to revoke", describePerson(p), ch.Slot), false)
 		return out
-	case !ipassan.SameProfile(current, perm.id):
+	case !ch.Write:
 		out.Log(act, fmt.Sprintf("IPassan person %s holds %s in %s, not %s: it was replaced, so it is left alone",
-			describePerson(p), c.profileLabel(current), slot, perm), false)
-		return out
-	case c.DryRun:
-		out.Log(act, fmt.Sprintf("%srevoke access profile %s in %s from IPassan person %s", dryRunNote, perm, slot, describePerson(p)), false)
+			describePerson(p), c.profileLabel(ch.From), ch.Slot, perm), false)
 		return out
 	}
-	if _, err := c.setSlot(ctx, p.UUID, slot, "", ""); err != nil {
-		return failWith(out, act, fmt.Sprintf("Could not revoke %s from IPassan person %s: %s", perm, p.UUID, err))
+	what := fmt.Sprintf("access profile %s in %s", perm, ch.Slot)
+	if ch.Unreadable != "" {
+		what = fmt.Sprintf("%s (the slot could not be read: %s; it is cleared all the same)", what, ch.Unreadable)
 	}
-	out.Log(act, fmt.Sprintf("Revoked access profile %s in %s from IPassan person %s", perm, slot, describePerson(p)), false)
+	if c.DryRun {
+		out.Log(act, fmt.Sprintf("%srevoke %s from IPassan person %s", dryRunNote, what, describePerson(p)), false)
+		return out
+	}
+	if _, err := c.setSlot(ctx, ref, ch.Slot, "", ""); err != nil {
+		return failWith(out, act, fmt.Sprintf("Could not revoke %s from IPassan person %s: %s", perm, ref, err))
+	}
+	out.Log(act, fmt.Sprintf("Revoked %s from IPassan person %s", what, describePerson(p)), false)
 	return out
 }

@@ -23,8 +23,7 @@ import (
 // answer lists the whole desired set as SubPermissions.
 func (c *Connector) SubPermissions(ctx context.Context, in *helloid.Context) *helloid.Output {
 	const act = helloid.UpdatePermission
-	ref, err := reference(in)
-	if err != nil {
+	if _, err := reference(in); err != nil {
 		return helloid.Failure(act, err.Error())
 	}
 	op, err := in.Operation()
@@ -60,13 +59,14 @@ func (c *Connector) SubPermissions(ctx context.Context, in *helloid.Context) *he
 	if why != "" {
 		out.Log(act, why, false)
 	}
-	p, err := c.Client.GetPerson(ctx, ref)
-	switch {
-	case errors.Is(err, ipassan.ErrNotFound) && len(desired) == 0:
-		c.merge(out, nothingLeft(helloid.RevokePermission, ref, "revoke"))
+	missing := missingFails
+	if len(desired) == 0 {
+		missing = missingIsDone // only revokes to do: a person gone has none left
+	}
+	ref, p, answer := c.account(ctx, in, act, "revoke", missing)
+	if answer != nil {
+		c.merge(out, answer)
 		return out
-	case err != nil:
-		return failWith(out, act, c.readFailure(ref, err))
 	}
 
 	// Grant first: granting replaces the old profile in one write, after
@@ -81,7 +81,7 @@ func (c *Connector) SubPermissions(ctx context.Context, in *helloid.Context) *he
 		if granted[strings.ToLower(d.Reference.ID)] {
 			step = helloid.UpdatePermission // already granted: make sure it is still there
 		}
-		if !c.merge(out, c.grant(ctx, p, perm, step)) {
+		if !c.merge(out, c.grant(ctx, ref, p, perm, step)) {
 			return out
 		}
 		// The slot now holds it (or would, in a DryRun): the revokes below see that.
@@ -92,7 +92,7 @@ func (c *Connector) SubPermissions(ctx context.Context, in *helloid.Context) *he
 			continue
 		}
 		perm := permission{id: cp.Reference.ID, name: cmp.Or(cp.DisplayName, c.profileLabel(cp.Reference.ID))}
-		if !c.merge(out, c.revoke(ctx, p, perm, helloid.RevokePermission)) {
+		if !c.merge(out, c.revoke(ctx, ref, p, perm, helloid.RevokePermission)) {
 			return out
 		}
 	}

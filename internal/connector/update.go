@@ -2,10 +2,9 @@ package connector
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
@@ -21,10 +20,7 @@ func (c *Connector) Update(ctx context.Context, in *helloid.Context) *helloid.Ou
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
-	data, err := in.Data()
-	if err == nil && data == nil {
-		err = errors.New("actionContext.Data is missing: there is nothing to update")
-	}
+	data, err := requireData(in, "there is nothing to update the account with")
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
@@ -36,15 +32,13 @@ func (c *Connector) Update(ctx context.Context, in *helloid.Context) *helloid.Ou
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
-
-	before, err := c.Client.GetPerson(ctx, ref)
-	if err != nil {
-		return helloid.Failure(act, c.readFailure(ref, err))
+	ref, before, answer := c.account(ctx, in, act, "update", missingFails)
+	if answer != nil {
+		return answer
 	}
 
 	form, changes := diffFields(before, fields)
-
-	profile, err := c.profileForUpdate(before, key)
+	profile, err := c.updateProfile(before, key)
 	if err != nil {
 		return helloid.Failure(act, fmt.Sprintf("Could not update IPassan person %s: %s; nothing was sent", ref, err))
 	}
@@ -73,42 +67,23 @@ func (c *Connector) Update(ctx context.Context, in *helloid.Context) *helloid.Ou
 		return out
 	}
 
-	after, answered, err := c.put(ctx, ref, form)
+	// Confirmed: the answer, or a read-back, must show every value sent.
+	after, err := c.put(ctx, ref, form)
+	if err == nil && profile != nil {
+		err = c.confirmSlot(after, ipassan.SlotDoorPermanent, profile.ProfileID, profile.why())
+	}
+	if err == nil {
+		if missing := unlanded(after, form); len(missing) > 0 {
+			err = fmt.Errorf("IPassan answered the update with success, but the person read afterwards shows %s", strings.Join(missing, ", "))
+		}
+	}
 	if err != nil {
 		return failWith(out, act, fmt.Sprintf("Could not update IPassan person %s: %s", ref, Explain(err)))
-	}
-	switch {
-	case profile != nil:
-		after, err = c.readSlot(ctx, ref, ipassan.SlotDoorPermanent, profile.ProfileID, profile.why())
-	case !answered || !holdsAll(after, fields):
-		// The PUT's answer is not the whole person: read it, so that Data is
-		// the account as it now is.
-		after, err = c.readSlot(ctx, ref, "", "", "")
-	}
-	if err != nil {
-		return failWith(out, act, fmt.Sprintf("Could not update IPassan person %s: %s", ref, err))
 	}
 	out.Success = true
 	out.Data = accountData(after, fields, nil)
 	out.Log(act, fmt.Sprintf("Updated IPassan person %s: %s", describePerson(after), listChanges(changes)), false)
 	return out
-}
-
-// profileForUpdate decides the door profile an update sets: nil to leave
-// access alone (lookup key empty, account without a profile, permissions
-// mode, or already the right one).
-func (c *Connector) profileForUpdate(p ipassan.Person, key string) (*rowRef, error) {
-	if c.Config.AccessProfileSource != config.Lifecycle || key == "" || p.AccessType.DoorPermanent == "" {
-		return nil, nil
-	}
-	row, err := c.lookup(key, "update")
-	if err != nil {
-		return nil, err
-	}
-	if ipassan.SameProfile(row.ProfileID, p.AccessType.DoorPermanent) {
-		return nil, nil
-	}
-	return row, nil
 }
 
 // diffFields compares the mapped fields with the account, as text ("2"
@@ -127,14 +102,4 @@ func diffFields(before ipassan.Person, fields []accountField) (ipassan.Form, []c
 		form.Set(f.Name, f.Value)
 	}
 	return form, changes
-}
-
-// holdsAll reports whether an answer holds every mapped field.
-func holdsAll(p ipassan.Person, fields []accountField) bool {
-	for _, f := range fields {
-		if _, ok := p.Value(f.Name); !ok {
-			return false
-		}
-	}
-	return true
 }

@@ -167,9 +167,22 @@ func (c *Context) Correlation() (Correlation, error) {
 	return out, nil
 }
 
+// quote repeats a value HelloID sent in a message: escaped and cut short, so
+// a 5 MB value never becomes a 5 MB audit line.
 func quote(v any) string {
 	if s, ok := object.Text(v); ok {
-		return fmt.Sprintf("%q", s)
+		return textenc.Quote(s)
 	}
 	return object.Kind(v)
+}
+
+// OriginReconciliation is actionContext.Origin when governance reconciliation
+// started the action: there is no person data then, and Data may be missing.
+const OriginReconciliation = "reconciliation"
+
+// Reconciliation reports whether reconciliation started the action.
+func (c *Context) Reconciliation() bool {
+	v, _ := c.Action.Get("Origin")
+	s, _ := object.Text(v)
+	return strings.EqualFold(strings.TrimSpace(s), OriginReconciliation)
 }
