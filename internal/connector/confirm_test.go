@@ -54,7 +54,9 @@ func TestWritesAnsweredWithSuccessButNotDoneFail(t *testing.T) {
 			"update", m{"Data": m{"mail": "zoe@example.org"}, "References": m{"Account": "emp-1"}},
 			`shows mail is "zoe.dhondt@example.org"`},
 		{"disable answered with the profile cleared, but nothing done", answerWritesWithoutDoingThem(http.MethodPut, http.StatusOK,
-			func(*http.Request) string { return strings.Replace(staleEmployee, `"doorPermanent":"`+floor1+`"`, `"doorPermanent":null`, 1) }),
+			func(*http.Request) string {
+				return strings.Replace(staleEmployee, `"doorPermanent":"`+floor1+`"`, `"doorPermanent":null`, 1)
+			}),
 			"disable", m{"References": m{"Account": "emp-1"}}, "IPassan accepted clearing doorPermanent, but it still holds Floor.1"},
 	}
 	for _, tt := range tests {

@@ -46,8 +46,8 @@ type env struct {
 	fake     *fake.Server
 	url      string
 	logs     lockedBuffer
-	deadline time.Duration // of each action; 0 for none
-	lockDir  string        // where creates take their machine-wide lock
+	deadline time.Duration              // of each action; 0 for none
+	lockDir  string                     // where creates take their machine-wide lock
 	tune     func(*connector.Connector) // adjusts each connector before it runs
 }
 
