@@ -84,6 +84,21 @@ func revokeChange(p ipassan.Person, slot, profile string) slotChange {
 	return ch
 }
 
+// updateChanges decides what an update sends: the mapped fields that differ
+// (as text), and the door profile to move to (profile, the last change), or
+// an error when the update must not write at all.
+func (c *Connector) updateChanges(p ipassan.Person, fields []accountField, key string) (ipassan.Form, []change, *rowRef, error) {
+	form, changes := diffFields(p, fields)
+	profile, err := c.updateProfile(p, key)
+	if err != nil || profile == nil {
+		return form, changes, nil, err
+	}
+	form.SetSlot(ipassan.SlotDoorPermanent, profile.ProfileID)
+	changes = append(changes, change{Name: ipassan.SlotKey(ipassan.SlotDoorPermanent),
+		From: c.profileLabel(p.AccessType.DoorPermanent), To: c.profileLabel(profile.ProfileID)})
+	return form, changes, profile, nil
+}
+
 // updateProfile decides the door profile an update moves the person to: nil
 // to leave access alone (permissions mode, no lookup key, a person without a
 // profile — update never enables —, or the right one already). A person

@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/accessprofile"
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
+	"golang.org/x/sync/errgroup"
 )
 
 // Steps a plan can hold for a person.
@@ -83,13 +83,11 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 	if opts.AccountField == "" {
 		opts.AccountField = ipassan.FieldNumber
 	}
-	var table *accessprofile.Table
 	if c.Config.MappingPath != "" || strings.TrimSpace(c.Config.MappingText) != "" {
-		t, err := c.Mapping("plan")
-		if err != nil {
+		// A broken table fails the plan at once, not once per person.
+		if _, err := c.Mapping("plan"); err != nil {
 			return nil, err
 		}
-		table = t
 	}
 
 	start := time.Now()
@@ -111,35 +109,25 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 
 	c.Log.Debug().Int("persons", stats.Persons).Dur("took", time.Since(start)).Msg("site read for the plan")
 	start = time.Now()
-	p := &planner{c: c, opts: opts, table: table, accounts: accounts, byValue: byValue}
+	p := &planner{c: c, opts: opts, accounts: accounts, byValue: byValue}
 	entries := make([]PlanEntry, len(persons))
-	matched := make([]bool, len(accounts))
-	var mu sync.Mutex
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				e, account := p.safeEntry(persons[i])
-				entries[i] = e
-				if account >= 0 {
-					mu.Lock()
-					matched[account] = true
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	matched := make([]atomic.Bool, len(accounts))
+	work, workCtx := errgroup.WithContext(ctx)
+	work.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range persons {
-		if ctx.Err() != nil {
+		if workCtx.Err() != nil {
 			break
 		}
-		work <- i
+		work.Go(func() error {
+			e, account := p.safeEntry(persons[i])
+			entries[i] = e
+			if account >= 0 {
+				matched[account].Store(true)
+			}
+			return nil
+		})
 	}
-	close(work)
-	wg.Wait()
+	_ = work.Wait() // entries never fail; a person's error is its plan
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -152,7 +140,7 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 		}
 	}
 	for i, a := range accounts {
-		if matched[i] {
+		if matched[i].Load() {
 			continue
 		}
 		v, _ := a.Value(opts.AccountField)
@@ -172,7 +160,6 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 type planner struct {
 	c        *Connector
 	opts     PlanOptions
-	table    *accessprofile.Table
 	accounts []ipassan.Person
 	byValue  map[string][]int
 }
@@ -220,7 +207,7 @@ func (p *planner) entry(pc *object.Object) (PlanEntry, int) {
 		}
 		e.Steps = append(e.Steps, PlanStep{Action: StepCreate, Detail: fieldNames(fields)})
 		if entitled {
-			p.access(&e, pc, nil, ipassan.Person{}, true)
+			p.access(&e, pc, ipassan.Person{}, true)
 		}
 		return e, -1
 	case 1:
@@ -241,24 +228,48 @@ func (p *planner) entry(pc *object.Object) (PlanEntry, int) {
 		e.Steps = append(e.Steps, PlanStep{Action: StepError, Detail: err.Error()})
 		return e, matches[0]
 	}
-	if _, changes := diffFields(account, fields); len(changes) > 0 {
-		e.Steps = append(e.Steps, PlanStep{Action: StepUpdate, Detail: listChanges(changes)})
+	key, err := lookupKey(data)
+	if err == nil {
+		p.update(&e, account, fields, key)
+	} else {
+		e.Steps = append(e.Steps, PlanStep{Action: StepError, Detail: err.Error()})
 	}
-	p.access(&e, pc, data, account, entitled)
+	p.access(&e, pc, account, entitled)
 	if len(e.Steps) == 1 {
 		e.Steps = append(e.Steps, PlanStep{Action: StepNoChange})
 	}
 	return e, matches[0]
 }
 
-// access adds what would happen to the person's door access; updateData is
-// what the person maps to for update, when already mapped.
-func (p *planner) access(e *PlanEntry, pc, updateData *object.Object, account ipassan.Person, entitled bool) {
+// update adds what update would send: the fields that differ, and the door
+// profile moved on a job change, decided as Update decides.
+func (p *planner) update(e *PlanEntry, account ipassan.Person, fields []accountField, key string) {
+	_, changes, profile, err := p.c.updateChanges(account, fields, key)
+	if err != nil {
+		e.Steps = append(e.Steps, PlanStep{Action: StepError, Detail: "update would fail: " + err.Error()})
+		return
+	}
+	if profile != nil {
+		changes = changes[:len(changes)-1] // the move is a step of its own
+	}
+	if len(changes) > 0 {
+		e.Steps = append(e.Steps, PlanStep{Action: StepUpdate, Detail: listChanges(changes)})
+	}
+	if profile != nil {
+		e.Steps = append(e.Steps, PlanStep{Action: StepMove,
+			Detail: p.c.profileLabel(account.AccessType.DoorPermanent) + " → " + p.c.profileLabel(profile.ProfileID)})
+	}
+}
+
+// access adds what would happen to the person's door access besides update,
+// through the same decisions the actions take: disable for a person who is
+// not entitled, the dynamic permission in permissions mode, and enable for an
+// entitled person whose account has no door profile yet.
+func (p *planner) access(e *PlanEntry, pc *object.Object, account ipassan.Person, entitled bool) {
 	add := func(action, detail string) { e.Steps = append(e.Steps, PlanStep{Action: action, Detail: detail}) }
-	current := account.AccessType.DoorPermanent
 	if !entitled {
-		if current != "" {
-			add(StepDisable, "remove "+p.c.profileLabel(current))
+		if ch := disableChange(account); ch.Write {
+			add(StepDisable, "remove "+p.c.slotLabel(ch))
 		}
 		return
 	}
@@ -266,56 +277,54 @@ func (p *planner) access(e *PlanEntry, pc, updateData *object.Object, account ip
 		p.permissions(e, pc.Object("Person"), account)
 		return
 	}
-	key, err := p.lookupKey(pc, updateData)
+	if current, unreadable := slotOf(account, ipassan.SlotDoorPermanent); current != "" || unreadable != "" {
+		return // update moves access the account has; enable runs for accounts without
+	}
+	key, err := p.enableKey(pc)
 	switch {
 	case err != nil:
 		add(StepError, err.Error())
 		return
-	case key == "" && current == "":
+	case key == "":
 		add(StepError, "enable would fail: the person maps to no access-profile lookup key")
 		return
-	case key == "":
-		return // update leaves access alone without a key
-	case p.table == nil:
-		add(StepError, "no access-profile mapping table is configured")
+	}
+	row, err := p.c.lookup(key, "enable")
+	if err != nil {
+		add(StepError, err.Error())
 		return
 	}
-	row, ok := p.table.Lookup(key)
-	switch {
-	case !ok:
-		add(StepError, fmt.Sprintf("lookup key %s is not in the access-profile mapping table", quote(key)))
-	case current == "":
+	if ch := setChange(account, ipassan.SlotDoorPermanent, row.ProfileID); ch.Write {
 		add(StepEnable, p.c.profileLabel(row.ProfileID))
-	case !ipassan.SameProfile(current, row.ProfileID):
-		add(StepMove, p.c.profileLabel(current)+" → "+p.c.profileLabel(row.ProfileID))
 	}
 }
 
-// permissions adds what dynamic permissions would do in permissions mode.
+// permissions adds what dynamic permissions would do in permissions mode,
+// taking the profile in the permission slot for the one HelloID granted.
 func (p *planner) permissions(e *PlanEntry, person *object.Object, account ipassan.Person) {
-	if p.table == nil {
-		e.Steps = append(e.Steps, PlanStep{Action: StepError, Detail: "no access-profile mapping table is configured"})
+	table, err := p.c.Mapping("plan")
+	if err != nil {
+		e.Steps = append(e.Steps, PlanStep{Action: StepError, Detail: err.Error()})
 		return
 	}
 	contracts, _ := contractsOf(person)
-	winner, _ := p.c.desiredProfile(contracts, p.table, false)
-	current, _ := account.AccessType.Slot(p.c.Config.PermissionAccessType)
+	winner, _ := p.c.desiredProfile(contracts, table, false)
+	slot := p.c.Config.PermissionAccessType
+	current, _ := slotOf(account, slot)
 	switch {
-	case winner != nil && !ipassan.SameProfile(current, winner.id):
-		e.Steps = append(e.Steps, PlanStep{Action: StepGrant, Detail: p.c.profileLabel(winner.id)})
-	case winner == nil && current != "":
-		e.Steps = append(e.Steps, PlanStep{Action: StepRevoke, Detail: p.c.profileLabel(current)})
+	case winner != nil:
+		if ch := setChange(account, slot, winner.id); ch.Write {
+			e.Steps = append(e.Steps, PlanStep{Action: StepGrant, Detail: p.c.profileLabel(winner.id)})
+		}
+	case current != "":
+		if ch := revokeChange(account, slot, current); ch.Write {
+			e.Steps = append(e.Steps, PlanStep{Action: StepRevoke, Detail: p.c.profileLabel(current)})
+		}
 	}
 }
 
-// lookupKey is the key update would look up (from updateData, when given),
-// else the one enable would.
-func (p *planner) lookupKey(pc, updateData *object.Object) (string, error) {
-	if updateData != nil {
-		if key, err := lookupKey(updateData); err != nil || key != "" {
-			return key, err
-		}
-	}
+// enableKey is the lookup key enable would get.
+func (p *planner) enableKey(pc *object.Object) (string, error) {
 	data, err := p.opts.Mapping.Map("Enable", pc, fieldmapping.Options{})
 	if err != nil {
 		return "", err

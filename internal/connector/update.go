@@ -37,15 +37,9 @@ func (c *Connector) Update(ctx context.Context, in *helloid.Context) *helloid.Ou
 		return answer
 	}
 
-	form, changes := diffFields(before, fields)
-	profile, err := c.updateProfile(before, key)
+	form, changes, profile, err := c.updateChanges(before, fields, key)
 	if err != nil {
 		return helloid.Failure(act, fmt.Sprintf("Could not update IPassan person %s: %s; nothing was sent", ref, err))
-	}
-	if profile != nil {
-		form.SetSlot(ipassan.SlotDoorPermanent, profile.ProfileID)
-		changes = append(changes, change{Name: ipassan.SlotKey(ipassan.SlotDoorPermanent),
-			From: c.profileLabel(before.AccessType.DoorPermanent), To: c.profileLabel(profile.ProfileID)})
 	}
 
 	out := &helloid.Output{PreviousData: accountData(before, fields, nil)}
