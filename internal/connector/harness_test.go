@@ -136,6 +136,7 @@ var actions = map[string]func(*connector.Connector, context.Context, *helloid.Co
 	"delete": (*connector.Connector).Delete, "permissions": (*connector.Connector).Permissions,
 	"grant": (*connector.Connector).Grant, "revoke": (*connector.Connector).Revoke,
 	"subpermissions": (*connector.Connector).SubPermissions, "update-permission": (*connector.Connector).UpdatePermission,
+	"dynamic-permission": (*connector.Connector).DynamicPermission, "uniqueness": (*connector.Connector).Uniqueness,
 }
 
 func (e *env) person(uuid string) (fake.Person, bool) { return e.fake.Person(siteID, uuid) }

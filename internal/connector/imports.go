@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/accessprofile"
@@ -90,19 +91,100 @@ type PermissionBatch struct {
 	AccountReferences   []string               `json:"AccountReferences"`
 }
 
+// SubPermissionBatch is one line of the sub-permission import: the dynamic
+// permission, one of its sub-permissions (a profile) and at most MaxBatch of
+// the accounts holding it, in the shape of HelloID's V2 template.
+type SubPermissionBatch struct {
+	PermissionReference      helloid.Identification `json:"PermissionReference"`
+	DisplayName              string                 `json:"DisplayName"`
+	Description              string                 `json:"Description"`
+	AccountReferences        []string               `json:"AccountReferences"`
+	SubPermissionReference   helloid.SubReference   `json:"SubPermissionReference"`
+	SubPermissionDisplayName string                 `json:"SubPermissionDisplayName"`
+}
+
 // MaxBatch is the most account references HelloID takes in one permission line.
 const MaxBatch = 500
 
 // ImportPermissions reads the whole site and hands emit, per access profile in
-// the permission slot, its accounts in batches of at most MaxBatch: first the
-// mapping table's profiles in row order (a profile without members once, with
-// an empty list), then profiles the table does not know, named by GUID.
+// the permission slot, its accounts in batches of at most MaxBatch: the
+// mapping table's profiles first in row order, then profiles the table does
+// not know, named by GUID. A profile nobody holds is not written, as HelloID's
+// template does.
 func (c *Connector) ImportPermissions(ctx context.Context, _ *helloid.Context, emit func(PermissionBatch) error) (int, error) {
+	held, err := c.heldProfiles(ctx)
+	if err != nil {
+		return 0, err
+	}
+	lines := 0
+	for _, h := range held {
+		for batch := range slices.Chunk(h.members, MaxBatch) {
+			if err := emit(PermissionBatch{
+				PermissionReference: helloid.Identification{Reference: h.id},
+				DisplayName:         h.displayName(), Description: h.description(c.Config.PermissionAccessType),
+				AccountReferences: batch,
+			}); err != nil {
+				return lines, err
+			}
+			lines++
+		}
+	}
+	return lines, nil
+}
+
+// ImportSubPermissions is the entitlement import of the dynamic permission
+// (subpermissions): per profile in the permission slot, its accounts in
+// batches of at most MaxBatch, under the dynamic permission's own reference
+// (the one DynamicPermission lists). A profile nobody holds is not written.
+func (c *Connector) ImportSubPermissions(ctx context.Context, _ *helloid.Context, emit func(SubPermissionBatch) error) (int, error) {
+	held, err := c.heldProfiles(ctx)
+	if err != nil {
+		return 0, err
+	}
+	lines := 0
+	for _, h := range held {
+		for batch := range slices.Chunk(h.members, MaxBatch) {
+			if err := emit(SubPermissionBatch{
+				PermissionReference:      helloid.Identification{Reference: DynamicPermissionReference},
+				DisplayName:              DynamicPermissionName,
+				Description:              DynamicPermissionName,
+				AccountReferences:        batch,
+				SubPermissionReference:   helloid.SubReference{ID: h.id},
+				SubPermissionDisplayName: h.displayName(),
+			}); err != nil {
+				return lines, err
+			}
+			lines++
+		}
+	}
+	return lines, nil
+}
+
+// heldProfile is a profile in the permission slot and the accounts holding it.
+type heldProfile struct {
+	id, name string
+	members  []string
+}
+
+func (h heldProfile) displayName() string {
+	return truncate(cmp.Or(strings.TrimSpace(h.name), h.id), maxDisplayName)
+}
+
+func (h heldProfile) description(slot string) string {
+	return fmt.Sprintf("IPassan access profile %s in %s, held by %s", cmp.Or(h.name, h.id), slot, plural(len(h.members), "person", "persons"))
+}
+
+// heldProfiles reads the whole site and returns every profile someone holds
+// in the permission slot, with its holders in the site's order: the mapping
+// table's profiles first in row order (named by the table), then the others
+// in the order first seen (named by GUID). Only the permission slot counts;
+// the other slots hold profiles meant for them.
+func (c *Connector) heldProfiles(ctx context.Context) ([]heldProfile, error) {
 	var table *accessprofile.Table
 	if c.Config.MappingPath != "" || strings.TrimSpace(c.Config.MappingText) != "" {
-		t, err := c.Mapping("import-permissions")
+		t, err := c.Mapping("the permission import")
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		table = t
 	}
@@ -111,7 +193,7 @@ func (c *Connector) ImportPermissions(ctx context.Context, _ *helloid.Context, e
 	var order []string               // GUIDs as first spelled, in the order first seen
 	holds := func(p ipassan.Person) bool {
 		id, _ := p.AccessType.Slot(slot)
-		return id != "" && p.UUID != ""
+		return id != ""
 	}
 	_, err := c.scan(ctx, holds, func(p ipassan.Person) error {
 		id, _ := p.AccessType.Slot(slot)
@@ -123,40 +205,31 @@ func (c *Connector) ImportPermissions(ctx context.Context, _ *helloid.Context, e
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("reading the site's persons: %s", Explain(err))
+		return nil, fmt.Errorf("reading the site's persons: %s", Explain(err))
 	}
-
-	var profiles []accessprofile.Profile
+	var held []heldProfile
 	listed := map[string]bool{}
 	if table != nil {
 		for _, p := range table.Profiles() {
-			profiles = append(profiles, p)
-			listed[strings.ToLower(p.ID)] = true
+			key := strings.ToLower(p.ID)
+			listed[key] = true
+			if refs := members[key]; len(refs) > 0 {
+				held = append(held, heldProfile{id: p.ID, name: p.Name, members: refs})
+			}
 		}
 	}
 	for _, id := range order {
-		if !listed[strings.ToLower(id)] {
-			profiles = append(profiles, accessprofile.Profile{ID: id})
+		if key := strings.ToLower(id); !listed[key] {
+			held = append(held, heldProfile{id: id, members: members[key]})
 		}
 	}
-	lines := 0
-	for _, prof := range profiles {
-		refs := members[strings.ToLower(prof.ID)]
-		name := truncate(cmp.Or(strings.TrimSpace(prof.Name), prof.ID), maxDisplayName)
-		desc := fmt.Sprintf("IPassan access profile %s in %s, held by %d persons", cmp.Or(prof.Name, prof.ID), slot, len(refs))
-		for start := 0; start == 0 || start < len(refs); start += MaxBatch {
-			batch := refs[start:min(start+MaxBatch, len(refs))]
-			if batch == nil {
-				batch = []string{}
-			}
-			if err := emit(PermissionBatch{
-				PermissionReference: helloid.Identification{Reference: prof.ID},
-				DisplayName:         name, Description: desc, AccountReferences: batch,
-			}); err != nil {
-				return lines, err
-			}
-			lines++
-		}
+	return held, nil
+}
+
+// plural is "1 person", "2 persons".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
 	}
-	return lines, nil
+	return fmt.Sprintf("%d %s", n, many)
 }

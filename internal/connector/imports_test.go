@@ -133,23 +133,48 @@ func TestImportPermissionsBatches(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	assert.Equal(t, 5, n)
-	require.Len(t, lines, 5)
-
-	assert.Equal(t, allDoors, lines[0].PermissionReference.Reference, "the table's profiles first, in row order")
-	assert.Equal(t, "Alle deuren", lines[0].DisplayName)
-	assert.Equal(t, []string{}, lines[0].AccountReferences, "a mapped profile without members: once, empty (other slots do not count)")
+	assert.Equal(t, 4, n)
+	require.Len(t, lines, 4, "Alle deuren is held in other slots only: a permission without members is not written (HelloID's template)")
 
 	for i, size := range []int{500, 500, 203} {
-		l := lines[1+i]
+		l := lines[i]
 		assert.Equal(t, floor1, l.PermissionReference.Reference)
 		assert.Equal(t, "Floor.1", l.DisplayName)
 		assert.Len(t, l.AccountReferences, size)
 		assert.Contains(t, l.Description, "held by 1203 persons")
 	}
-	assert.Equal(t, "f1-0500", lines[2].AccountReferences[0], "batches keep the site's order")
+	assert.Equal(t, "f1-0500", lines[1].AccountReferences[0], "batches keep the site's order")
 
-	assert.Equal(t, floor2, lines[4].PermissionReference.Reference)
-	assert.Equal(t, floor2, lines[4].DisplayName, "a profile the table does not know is named by its GUID")
-	assert.Equal(t, []string{"f2-0", "f2-1", "f2-2"}, lines[4].AccountReferences)
+	assert.Equal(t, floor2, lines[3].PermissionReference.Reference, "the table's profiles first, then the others")
+	assert.Equal(t, floor2, lines[3].DisplayName, "a profile the table does not know is named by its GUID")
+	assert.Equal(t, []string{"f2-0", "f2-1", "f2-2"}, lines[3].AccountReferences)
+	assert.Equal(t, "IPassan access profile "+floor2+" in doorPermanent, held by 3 persons", lines[3].Description)
+
+	// The sub-permission import: the same profiles, under the dynamic
+	// permission, in the template's shape.
+	var subs []connector.SubPermissionBatch
+	n, err = conn.ImportSubPermissions(context.Background(), in, func(b connector.SubPermissionBatch) error {
+		subs = append(subs, b)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 4, n)
+	require.Len(t, subs, 4)
+	for i, size := range []int{500, 500, 203, 3} {
+		assert.Equal(t, connector.DynamicPermissionReference, subs[i].PermissionReference.Reference)
+		assert.Equal(t, connector.DynamicPermissionName, subs[i].DisplayName)
+		assert.Len(t, subs[i].AccountReferences, size)
+	}
+	assert.Equal(t, floor1, subs[0].SubPermissionReference.ID)
+	assert.Equal(t, "Floor.1", subs[0].SubPermissionDisplayName)
+	assert.Equal(t, floor2, subs[3].SubPermissionReference.ID)
+	assert.Equal(t, floor2, subs[3].SubPermissionDisplayName)
+
+	// What the dynamic permission set's retrieve script lists is what the
+	// sub-permission import refers to.
+	listed := e.run("dynamic-permission", m{})
+	require.True(t, listed.Success)
+	require.Len(t, *listed.Permissions, 1)
+	assert.Equal(t, connector.DynamicPermissionReference, (*listed.Permissions)[0].Identification.Reference)
+	assert.Empty(t, listed.AuditLogs[0].Action, "listing is none of HelloID's audit Actions")
 }

@@ -27,7 +27,7 @@ func truncate(s string, n int) string {
 // permission slot of the site's persons that the table does not name (listed
 // by GUID).
 func (c *Connector) Permissions(ctx context.Context, _ *helloid.Context) *helloid.Output {
-	const act = helloid.GrantPermission
+	const act = helloid.NoAction // listing permissions is none of HelloID's audit Actions
 	table, err := c.Mapping("permissions")
 	if err != nil {
 		return helloid.Failure(act, err.Error())
@@ -214,5 +214,24 @@ func (c *Connector) revoke(ctx context.Context, ref string, p ipassan.Person, pe
 		return failWith(out, act, fmt.Sprintf("Could not revoke %s from IPassan person %s: %s", perm, ref, err))
 	}
 	out.Log(act, fmt.Sprintf("Revoked %s from IPassan person %s", what, describePerson(p)), false)
+	return out
+}
+
+// The dynamic permission: one HelloID permission whose sub-permissions are the
+// access profiles the contracts call for (subpermissions). Its reference ties
+// the permission set's retrieve script (DynamicPermission) to the
+// sub-permission import (ImportSubPermissions).
+const (
+	DynamicPermissionReference = "ipassan-door-profile"
+	DynamicPermissionName      = "IPassan door profile (follows the contracts)"
+)
+
+// DynamicPermission lists the one dynamic permission, for the retrieve
+// permissions script of a HelloID permission set with sub-permissions. It
+// sends nothing to IPassan.
+func (c *Connector) DynamicPermission(_ context.Context, _ *helloid.Context) *helloid.Output {
+	perms := []helloid.Permission{{DisplayName: DynamicPermissionName, Identification: helloid.Identification{Reference: DynamicPermissionReference}}}
+	out := &helloid.Output{Success: true, Permissions: &perms}
+	out.Log(helloid.NoAction, fmt.Sprintf("Listed the dynamic permission %s: its sub-permissions are the access profiles the contracts call for", quote(DynamicPermissionName)), false)
 	return out
 }

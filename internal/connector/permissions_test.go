@@ -20,7 +20,7 @@ func TestPermissionsListsTheTableOncePerProfile(t *testing.T) {
 		"Directie;" + long + ";" + floor2 + "\n"
 	e := newEnv(t, fake.Options{})
 	out := e.run("permissions", m{"Configuration": e.configuration(m{"accessProfileMapping": table})})
-	succeeded(t, out, helloid.GrantPermission)
+	succeeded(t, out, helloid.NoAction) // listing is none of HelloID's audit Actions
 	require.NotNil(t, out.Permissions)
 	perms := *out.Permissions
 	require.Len(t, perms, 3)
@@ -41,7 +41,7 @@ func TestPermissionsCanAddProfilesSeenOnPersons(t *testing.T) {
 	// listed by GUID.
 	table := "HelloIDLookupKey;AccessProfileName;AccessProfileId\nMedewerker;Floor.1;" + floor1 + "\n"
 	out := e.run("permissions", m{"Configuration": e.configuration(m{"accessProfileMapping": table, "permissionsIncludeSiteProfiles": "true"})})
-	succeeded(t, out, helloid.GrantPermission)
+	succeeded(t, out, helloid.NoAction)
 	var refs []string
 	for _, p := range *out.Permissions {
 		refs = append(refs, p.DisplayName+"="+p.Identification.Reference)

@@ -17,11 +17,15 @@ const (
 	GrantPermission  = "GrantPermission"
 	RevokePermission = "RevokePermission"
 	UpdatePermission = "UpdatePermission"
+	// NoAction leaves Action out of an audit line, as HelloID's V2 template
+	// does where none of its values fits: listing permissions, a uniqueness
+	// check.
+	NoAction = ""
 )
 
 // AuditLog is one line the HelloID user sees.
 type AuditLog struct {
-	Action  string `json:"Action"`
+	Action  string `json:"Action,omitempty"`
 	Message string `json:"Message"`
 	IsError bool   `json:"IsError"`
 }
@@ -59,6 +63,9 @@ type Output struct {
 	AuditLogs         []AuditLog       `json:"AuditLogs"`
 	Permissions       *[]Permission    `json:"Permissions,omitempty"`
 	SubPermissions    *[]SubPermission `json:"SubPermissions,omitempty"`
+	// NonUniqueFields: the uniqueness check's answer, the Data fields whose
+	// value another account already holds.
+	NonUniqueFields *[]string `json:"NonUniqueFields,omitempty"`
 }
 
 // Log appends an audit line.

@@ -1,0 +1,152 @@
+package connector
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
+)
+
+// DefaultUniqueFields are checked when neither the context nor the
+// configuration names fields: mail is what must not be shared. number is the
+// usual correlation field, whose twin on the site is the person a create takes
+// over, so it is checked only when asked for.
+var DefaultUniqueFields = []string{ipassan.FieldMail}
+
+// Uniqueness is HelloID's uniqueness check: for each field to check, whether
+// another IPassan person already holds the value Data gives it (compared as
+// text, trimmed, without regard to case, as correlation compares). The
+// account being checked (References.Account, on every operation but create)
+// is not "another". The answer is NonUniqueFields, in Data's spelling of the
+// field names. It reads the site once and writes nothing, in a preview too.
+func (c *Connector) Uniqueness(ctx context.Context, in *helloid.Context) *helloid.Output {
+	const act = helloid.NoAction // a uniqueness check is none of HelloID's audit Actions
+	data, err := requireData(in, "the uniqueness check compares Data's values with IPassan's")
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	fields, err := c.uniqueFields(in)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+	self, err := in.AccountReference()
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
+
+	// The values to look for: Data's, by IPassan field name.
+	type check struct {
+		key, name, value string // Data's spelling, IPassan's, the value trimmed
+		holder             string // a person found holding it
+	}
+	var checks []*check
+	for _, f := range fields {
+		v, ok := data.Path(f)
+		if !ok {
+			continue // not mapped for this operation: nothing to check
+		}
+		text, ok := object.Text(v)
+		if !ok {
+			return helloid.Failure(act, fmt.Sprintf("Data.%s must be text, got %s", f, object.Kind(v)))
+		}
+		if strings.TrimSpace(text) == "" {
+			continue // an empty value collides with nobody
+		}
+		name, _ := ipassan.CanonicalField(f)
+		checks = append(checks, &check{key: data.Spelling(f), name: name, value: strings.TrimSpace(text)})
+	}
+	nonUnique := []string{}
+	out := &helloid.Output{Success: true, NonUniqueFields: &nonUnique}
+	if len(checks) == 0 {
+		out.Log(act, fmt.Sprintf("Nothing to check: Data gives no value for %s", strings.Join(fields, ", ")), false)
+		return out
+	}
+
+	holds := func(p ipassan.Person, ch *check) bool {
+		v, ok := p.Value(ch.name)
+		s, isText := object.Text(v)
+		return ok && isText && strings.EqualFold(strings.TrimSpace(s), ch.value)
+	}
+	other := func(p ipassan.Person) bool { return !strings.EqualFold(p.UUID, self) }
+	stats, err := c.scan(ctx, func(p ipassan.Person) bool {
+		if !other(p) {
+			return false
+		}
+		for _, ch := range checks {
+			if holds(p, ch) {
+				return true
+			}
+		}
+		return false
+	}, func(p ipassan.Person) error {
+		for _, ch := range checks {
+			if ch.holder == "" && holds(p, ch) {
+				ch.holder = p.UUID
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return helloid.Failure(act, "Could not check uniqueness against IPassan's persons: "+Explain(err))
+	}
+	var found []string
+	for _, ch := range checks {
+		if ch.holder != "" {
+			nonUnique = append(nonUnique, ch.key)
+			found = append(found, fmt.Sprintf("%s %s is held by IPassan person %s", ch.key, quote(ch.value), ch.holder))
+		}
+	}
+	if len(found) == 0 {
+		out.Log(act, fmt.Sprintf("No other of the %s of the site holds the same %s", plural(stats.Persons, "person", "persons"), checkedNames(checks, func(c *check) string { return c.key })), false)
+	} else {
+		out.Log(act, "Not unique: "+strings.Join(found, "; "), false)
+	}
+	return out
+}
+
+// uniqueFields are the fields to check: actionContext.UniqueFieldNames when
+// given (a list, or names separated by commas), else DefaultUniqueFields.
+func (c *Connector) uniqueFields(in *helloid.Context) ([]string, error) {
+	v, ok := in.Action.Get("UniqueFieldNames")
+	if !ok || v == nil {
+		return DefaultUniqueFields, nil
+	}
+	var names []string
+	switch list := v.(type) {
+	case []any:
+		for i, item := range list {
+			s, ok := object.Text(item)
+			if !ok {
+				return nil, fmt.Errorf("actionContext.UniqueFieldNames[%d] must be a field name, got %s", i, object.Kind(item))
+			}
+			names = append(names, s)
+		}
+	default:
+		s, ok := object.Text(v)
+		if !ok {
+			return nil, fmt.Errorf("actionContext.UniqueFieldNames must be a list of field names, got %s", object.Kind(v))
+		}
+		names = strings.Split(s, ",")
+	}
+	var out []string
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return DefaultUniqueFields, nil
+	}
+	return out, nil
+}
+
+func checkedNames[T any](items []T, name func(T) string) string {
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = name(it)
+	}
+	return strings.Join(names, " or ")
+}

@@ -1,0 +1,57 @@
+package connector_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
+)
+
+func TestUniqueness(t *testing.T) {
+	t.Parallel()
+	site := []fake.Person{
+		{UUID: "emp-1", Lastname: "d'Hondt", Mail: "zoe.dhondt@example.org", Number: "1001"},
+		{UUID: "other-1", Lastname: "Jansen", Mail: " ANOUK@example.org ", Number: "2002"},
+	}
+	tests := []struct {
+		name     string
+		context  m
+		want     []string
+		contains string
+	}{
+		{"create: mail held by another, compared trimmed and without case", m{"Data": m{"Mail": "anouk@EXAMPLE.org", "number": "3003"}},
+			[]string{"Mail"}, `Mail "anouk@EXAMPLE.org" is held by IPassan person other-1`},
+		{"create: free mail", m{"Data": m{"mail": "new@example.org"}}, []string{}, "No other of the 2 persons of the site holds the same mail"},
+		{"update: the account's own values are not a collision", m{"Data": m{"mail": "zoe.dhondt@example.org"}, "References": m{"Account": "EMP-1"}},
+			[]string{}, "No other"},
+		{"fields named by the context, number too", m{"Data": m{"mail": "zoe.dhondt@example.org", "number": "2002"}, "UniqueFieldNames": []string{"mail", "number"}},
+			[]string{"mail", "number"}, "number \"2002\" is held by IPassan person other-1"},
+		{"fields as text", m{"Data": m{"number": "2002"}, "UniqueFieldNames": "number, other"}, []string{"number"}, "held by"},
+		{"an empty value collides with nobody", m{"Data": m{"mail": "  "}}, []string{}, "Nothing to check"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, fake.Options{}, site...)
+			out := e.run("uniqueness", tt.context)
+			require.True(t, out.Success, "audit: %+v", out.AuditLogs)
+			require.NotNil(t, out.NonUniqueFields)
+			assert.Equal(t, tt.want, *out.NonUniqueFields)
+			assert.Contains(t, out.AuditLogs[0].Message, tt.contains)
+			assert.Zero(t, e.fake.Writes())
+		})
+	}
+}
+
+func TestUniquenessFailsClearly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.Options{})
+	out := e.run("uniqueness", m{})
+	require.False(t, out.Success)
+	assert.Contains(t, out.AuditLogs[0].Message, "actionContext.Data is missing")
+	out = e.run("uniqueness", m{"Data": m{"mail": "x@example.org"}, "UniqueFieldNames": []any{m{"a": 1}}})
+	require.False(t, out.Success)
+	assert.Contains(t, out.AuditLogs[0].Message, "UniqueFieldNames[0] must be a field name")
+}
