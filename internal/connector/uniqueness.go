@@ -40,7 +40,7 @@ func (c *Connector) Uniqueness(ctx context.Context, in *helloid.Context) *helloi
 	// The values to look for: Data's, by IPassan field name.
 	type check struct {
 		key, name, value string // Data's spelling, IPassan's, the value trimmed
-		holder             string // a person found holding it
+		holder           string // a person found holding it
 	}
 	var checks []*check
 	for _, f := range fields {
