@@ -1,9 +1,17 @@
 // Package ipassan is a typed client for the IPassan REST API: client-credential
 // tokens, the persons of one site, and the admin tree of bases and sites.
 // Every failure comes back as an *Error with a Kind (see errors.go).
+//
+// The HTTP work is resty's: it builds each request, bounds the answer
+// (maxBody), runs the retries through the policy's retry condition and
+// Retry-After hook (retry.go), and maps every answer that is not a 2xx in one
+// response hook (transport.go). What resty cannot express stays here, small:
+// logging in again once after a 401 (do), and a transport that refuses to
+// send anything anywhere but baseUrl (transport.go).
 package ipassan
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -20,7 +28,6 @@ import (
 	"github.com/go-resty/resty/v2"
 	"github.com/rs/zerolog"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/secret"
 )
 
@@ -50,9 +57,16 @@ type Client struct {
 	opts       Options
 	http       *resty.Client
 	base       string // base URL + APIPrefix
+	origin     origin // the one scheme, host and port requests may go to
 	requests   atomic.Int64
 	rateLimits atomic.Int64 // 429 answers seen, so scans can slow down
 	activity   atomic.Pointer[string]
+
+	// now is the clock of token lifetimes and retry deadlines; tests move it.
+	now func() time.Time
+	// shortenWait, when set (tests only), turns the wait the policy chose into
+	// the one resty sleeps, so a test checks a 30 s Retry-After without waiting.
+	shortenWait func(time.Duration) time.Duration
 
 	mu      sync.Mutex
 	token   string
@@ -70,19 +84,33 @@ func New(opts Options) (*Client, error) {
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = DefaultRequestTimeout
 	}
+	if opts.Attempts <= 0 {
+		opts.Attempts = DefaultAttempts
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = DefaultBackoff
+	}
 	if opts.UserAgent == "" {
 		opts.UserAgent = "ipassan-connector"
 	}
 	opts.Redactor.Add(opts.ClientSecret.Reveal())
-	c := &Client{opts: opts, base: strings.TrimRight(opts.BaseURL.String(), "/") + APIPrefix}
-	c.http = resty.New().
-		SetTransport(transport(opts.RootCAs)).
+	c := &Client{opts: opts, base: strings.TrimRight(opts.BaseURL.String(), "/") + APIPrefix,
+		origin: originOf(opts.BaseURL), now: time.Now}
+	// No cookie jar (resty.New would add one): IPassan authenticates by token,
+	// and nothing a server sets should ride along unasked.
+	c.http = resty.NewWithClient(&http.Client{}).
+		SetTransport(&guard{c: c, next: transport(opts.RootCAs)}).
+		SetRedirectPolicy(noRedirects).
 		SetTimeout(opts.RequestTimeout).
-		SetRedirectPolicy(sameHostRedirects(opts.BaseURL.Host)).
 		SetLogger(restyLogger{opts.Logger}).
 		SetResponseBodyLimit(maxBody).
 		SetHeader("User-Agent", opts.UserAgent).
-		SetHeader("Accept", "application/json")
+		SetHeader("Accept", "application/json").
+		SetRetryCount(opts.Attempts - 1).
+		SetRetryWaitTime(0).                // the waits are all retryWait's
+		SetRetryMaxWaitTime(unboundedWait). // and it bounds them itself
+		SetRetryAfter(c.retryWait).
+		OnAfterResponse(c.checkAnswer)
 	return c, nil
 }
 
@@ -104,30 +132,16 @@ func transport(roots *x509.CertPool) *http.Transport {
 	}
 }
 
-// maxBody bounds a buffered answer. Pages are streamed and not bound by it.
+// maxBody bounds every answer, pages included: resty refuses a larger one
+// (an ErrProtocol, see transportError) instead of reading it into memory.
 const maxBody = 16 << 20
 
-// Requests is how many HTTP requests the client has sent, token included.
+// Requests is how many HTTP requests the client has sent, token included:
+// every attempt that left the process, also one whose connection failed.
 func (c *Client) Requests() int64 { return c.requests.Load() }
 
 // SiteID is the site this client works on.
 func (c *Client) SiteID() string { return c.opts.SiteID }
-
-// sameHostRedirects follows at most three redirects, only to the configured
-// host and only for reads: a redirected write could land anywhere.
-func sameHostRedirects(host string) resty.RedirectPolicy {
-	return resty.RedirectPolicyFunc(func(req *http.Request, via []*http.Request) error {
-		switch {
-		case len(via) >= 3:
-			return errors.New("too many redirects")
-		case !strings.EqualFold(req.URL.Host, host):
-			return fmt.Errorf("refusing a redirect to another host (%s)", req.URL.Host)
-		case via[0].Method != http.MethodGet:
-			return fmt.Errorf("refusing to follow a redirect of a %s", via[0].Method)
-		}
-		return nil
-	})
-}
 
 // restyLogger sends resty's own messages to the debug log.
 type restyLogger struct{ l zerolog.Logger }
@@ -142,116 +156,49 @@ type request struct {
 	path   string // under APIPrefix, already escaped
 	query  url.Values
 	form   *Form
-	stream bool // the caller reads and closes the body
+	// stream asks for the answer as a reader too. The body is read whole and
+	// bounded by maxBody all the same (a page is validated as a whole anyway);
+	// the reader is kept for the callers that read it.
+	stream bool
 }
 
 // answer is a 2xx response.
 type answer struct {
 	status int
-	body   []byte        // when not streaming
-	stream io.ReadCloser // when streaming
+	body   []byte
+	stream io.ReadCloser // the body as a reader, when the request asked for one
 }
 
-// Authenticate fetches a fresh token, proving the credentials work.
-func (c *Client) Authenticate(ctx context.Context) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.token = ""
-	_, err := c.tokenLocked(ctx)
-	return err
-}
-
-func (c *Client) bearer(ctx context.Context) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.tokenLocked(ctx)
-}
-
-// tokenExpiryMargin renews a token a little before IPassan says it expires.
-const tokenExpiryMargin = 30 * time.Second
-
-// defaultTokenLifetime is assumed when IPassan does not say (expires_in is not
-// confirmed): short, because a 401 costs a round trip anyway.
-const defaultTokenLifetime = 2 * time.Minute
-
-func (c *Client) tokenLocked(ctx context.Context) (string, error) {
-	if c.token != "" && time.Now().Before(c.expires) {
-		return c.token, nil
-	}
-	var form Form
-	form.Set("grant_type", "client_credentials")
-	form.Set("scope", "all")
-	form.Set("client_id", c.opts.ClientID)
-	form.Set("client_secret", c.opts.ClientSecret.Reveal())
-	// Asking for a token twice is harmless, so the token request retries like a read.
-	ans, err := c.retrying(ctx, http.MethodGet, func() (answer, error) {
-		return c.send(ctx, request{method: http.MethodPost, path: "/token", form: &form}, "")
-	})
-	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && (e.Kind == ErrValidation || e.Kind == ErrAccessDenied) {
-			e.Kind = ErrAuth // the token endpoint answers bad credentials with 400
-		}
-		return "", err
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-		ExpiresIn   any    `json:"expires_in"`
-	}
-	if err := decodeJSON(ans.body, &tok); err != nil || tok.AccessToken == "" {
-		return "", &Error{Kind: ErrAuth, Method: http.MethodPost, Path: APIPrefix + "/token", Status: ans.status,
-			Message: "the token answer holds no access_token"}
-	}
-	c.opts.Redactor.Add(tok.AccessToken)
-	lifetime := defaultTokenLifetime
-	if n, ok := object.Int(tok.ExpiresIn); ok && n > 0 {
-		lifetime = time.Duration(n) * time.Second
-	}
-	if lifetime > 2*tokenExpiryMargin {
-		lifetime -= tokenExpiryMargin
-	}
-	c.token, c.expires = tok.AccessToken, time.Now().Add(lifetime)
-	return c.token, nil
-}
-
-// do sends an authenticated request, retrying what is safe to retry (see
-// retry.go). A 401 means the token went stale: log in again once and repeat.
+// do sends an authenticated request; resty retries what the policy allows
+// (retry.go). A 401 means the token went stale: log in again once and repeat.
+// That stays outside resty's retries because it needs another request, the
+// token, between two tries, and that request's own failure must come back as
+// what it is.
 func (c *Client) do(ctx context.Context, req request) (answer, error) {
 	if c.opts.ReadOnly && req.method != http.MethodGet {
-		return answer{}, &Error{Kind: ErrReadOnly, Method: req.method, Path: APIPrefix + req.path}
+		return answer{}, &Error{Kind: ErrReadOnly, Method: req.method, Path: APIPrefix + req.path, NotSent: true}
 	}
-	relogged := false
-	return c.retrying(ctx, req.method, func() (answer, error) {
-		for {
-			tok, err := c.bearer(ctx)
-			if err != nil {
-				return answer{}, final{err} // the token request did its own retrying
-			}
-			ans, err := c.send(ctx, req, tok)
-			if !relogged && errors.Is(err, ErrAuth) {
-				relogged = true
-				c.forget(tok)
-				continue
-			}
+	for relogged := false; ; relogged = true {
+		tok, err := c.bearer(ctx)
+		if err != nil {
+			return answer{}, err
+		}
+		ans, err := c.exchange(ctx, req, tok, req.method != http.MethodPost)
+		if relogged || !errors.Is(err, ErrAuth) {
 			return ans, err
 		}
-	})
-}
-
-// forget drops a token IPassan no longer accepts.
-func (c *Client) forget(tok string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.token == tok {
-		c.token = ""
+		c.forget(tok)
 	}
 }
 
-// send performs one HTTP exchange and maps the outcome: 2xx is an answer,
-// anything else an *Error (errorFromAnswer), no answer at all an ErrTransient
-// or ErrTimeout *Error.
-func (c *Client) send(ctx context.Context, req request, tok string) (answer, error) {
-	r := c.http.R().SetContext(ctx).SetDoNotParseResponse(true)
+// exchange runs one call through resty: the request with its retries. A 2xx
+// is an answer; anything else comes back as an *Error (checkAnswer for an
+// answer, transportError when none came). repeatable says whether the call
+// may be repeated after it may have reached IPassan (everything but a create).
+func (c *Client) exchange(ctx context.Context, req request, tok string, repeatable bool) (answer, error) {
+	cl := &call{method: req.method, path: APIPrefix + req.path, repeatable: repeatable, ctx: ctx}
+	r := c.http.R().SetContext(context.WithValue(ctx, callKey{}, cl))
+	r.AddRetryCondition(func(resp *resty.Response, err error) bool { return c.shouldRetry(cl, resp, err) })
 	if tok != "" {
 		r.SetAuthToken(tok)
 	}
@@ -261,64 +208,27 @@ func (c *Client) send(ctx context.Context, req request, tok string) (answer, err
 	if req.form != nil {
 		r.SetHeader("Content-Type", "application/x-www-form-urlencoded").SetBody(req.form.Encode())
 	}
-	path := APIPrefix + req.path
-	start := time.Now()
-	c.requests.Add(1)
-	c.setActivity(req.method + " " + path)
 	defer c.setActivity("")
 	resp, err := r.Execute(req.method, c.base+req.path)
-	log := c.opts.Logger.Debug().Str("method", req.method).Str("path", path)
 	if err != nil {
-		log.Dur("took", time.Since(start)).Msg("ipassan request failed")
-		return answer{}, c.transportError(ctx, req.method, path, err)
-	}
-	log.Int("status", resp.StatusCode()).Dur("took", time.Since(start)).Msg("ipassan request")
-	body := resp.RawBody()
-	if resp.StatusCode() >= 200 && resp.StatusCode() < 300 {
-		if req.stream {
-			return answer{status: resp.StatusCode(), stream: body}, nil
+		e := cl.outcome(c, r.Attempt, err)
+		if r.Attempt > 1 {
+			e.Attempts = r.Attempt
 		}
-		defer body.Close()
-		b, err := io.ReadAll(io.LimitReader(body, maxBody))
-		if err != nil {
-			return answer{}, c.transportError(ctx, req.method, path, err)
-		}
-		return answer{status: resp.StatusCode(), body: b}, nil
+		return answer{}, e
 	}
-	defer body.Close()
-	b, _ := io.ReadAll(io.LimitReader(body, 64<<10))
-	// Redact before the message is cut: a secret cut in half would escape.
-	b = []byte(c.opts.Redactor.Redact(string(b)))
-	return answer{}, errorFromAnswer(req.method, path, resp.StatusCode(), resp.Header(), b)
+	ans := answer{status: resp.StatusCode(), body: resp.Body()}
+	if req.stream {
+		ans.stream = io.NopCloser(bytes.NewReader(ans.body))
+	}
+	return ans, nil
 }
 
-// ErrTimeout: no answer in time.
-var ErrTimeout = errors.New("no answer in time")
-
-func (c *Client) transportError(ctx context.Context, method, path string, err error) *Error {
-	e := &Error{Kind: ErrTransient, Method: method, Path: path, Err: err}
-	var ue *url.Error
-	var op *net.OpError
-	switch {
-	case errors.Is(ctx.Err(), context.Canceled):
-		e.Kind, e.Message = ErrTimeout, "the action was interrupted"
-	case ctx.Err() != nil:
-		e.Kind, e.Message = ErrTimeout, "no answer before the action's deadline"
-	case isTLSFailure(err):
-		// Certificates and protocol versions do not fix themselves: no retry.
-		e.Kind, e.Message = ErrTLS, c.opts.Redactor.Redact(clip(err.Error()))
-	case errors.As(err, &op) && op.Op == "dial":
-		// Nothing reached IPassan: even a create may be sent again.
-		e.NotSent = true
-		e.Message = c.opts.Redactor.Redact(clip(op.Err.Error()))
-	case errors.As(err, &ue) && ue.Timeout():
-		e.Kind, e.Message = ErrTimeout, fmt.Sprintf("no answer within %s", c.opts.RequestTimeout)
-	default:
-		msg := err.Error()
-		if errors.As(err, &ue) {
-			msg = ue.Err.Error()
-		}
-		e.Message = c.opts.Redactor.Redact(clip(msg))
+// forget drops a token IPassan no longer accepts.
+func (c *Client) forget(tok string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token == tok {
+		c.token = ""
 	}
-	return e
 }

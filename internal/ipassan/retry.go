@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"time"
+
+	"github.com/go-resty/resty/v2"
 )
 
 // Retry defaults, as the contract states them: up to 4 tries, backing off
@@ -17,86 +18,121 @@ const (
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultBackoff        = 500 * time.Millisecond
 	maxBackoff            = 8 * time.Second
+	// maxWaitWithoutDeadline bounds a Retry-After when the caller set no
+	// deadline (every action sets one; this is for other callers).
+	maxWaitWithoutDeadline = time.Minute
+	// unboundedWait is resty's cap on a wait: out of the way, retryWait bounds them.
+	unboundedWait = 24 * time.Hour
 )
 
-// retrying calls try until it succeeds or retrying stops being safe or useful.
-// GET, PUT and DELETE (and the token request) are repeated on 429, 502, 503,
-// 504 and connection errors; a POST only when it provably never reached
-// IPassan (429, or connecting failed): a create is never repeated blindly. A
-// wait honours Retry-After and never runs past the action's deadline.
-func (c *Client) retrying(ctx context.Context, method string, try func() (answer, error)) (answer, error) {
-	attempts := c.opts.Attempts
-	if attempts <= 0 {
-		attempts = DefaultAttempts
+// The retry policy, which resty runs through shouldRetry (its retry
+// condition) and retryWait (its Retry-After hook):
+//   - GET, PUT, DELETE and the token request are tried up to Attempts times
+//     on 408, 429, 502, 503, 504, a request timeout or a connection error;
+//   - a create (POST) is repeated only when it provably never reached
+//     IPassan: the connection could not be opened, or IPassan answered 429
+//     (any other 4xx is not retried at all);
+//   - the wait is IPassan's Retry-After when given, else a backoff from
+//     Backoff, doubling, give or take a quarter, up to 8 s; a wait that would
+//     pass the caller's deadline is not started: the call fails at once,
+//     saying so;
+//   - a refusal (a redirect, another origin, a read-only write), a TLS
+//     failure, a 5xx other than 502, 503, 504 and an answer that cannot be
+//     used are never retried.
+func retryable(repeatable bool, e *Error) bool {
+	switch {
+	case e.Kind == ErrRateLimited:
+		return true // IPassan did nothing, whatever the method
+	case e.NotSent:
+		return e.Kind == ErrTransient // the connection could not be opened
+	case !repeatable:
+		return false
 	}
-	for attempt := 1; ; attempt++ {
-		ans, err := try()
-		if f, ok := err.(final); ok {
-			return ans, f.err
-		}
-		var e *Error
-		if err == nil || !errors.As(err, &e) || ctx.Err() != nil || !retryable(method, e) {
-			return ans, err
-		}
-		if e.Kind == ErrRateLimited {
-			c.rateLimits.Add(1)
-		}
-		if attempt >= attempts {
-			e.Attempts = attempt
-			return ans, e
-		}
-		wait := e.RetryAfter
-		if wait <= 0 {
-			wait = c.backoff(attempt)
-		}
-		if deadline, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(deadline) {
-			e.Attempts = attempt
-			e.GaveUp = fmt.Sprintf("waiting %s more would pass the action's deadline", wait.Round(100*time.Millisecond))
-			return ans, e
-		}
-		c.opts.Logger.Debug().Str("method", e.Method).Str("path", e.Path).Int("attempt", attempt).
-			Dur("wait", wait).Str("reason", e.Kind.Error()).Msg("ipassan retry")
-		c.setActivity(fmt.Sprintf("waiting %s to retry %s %s (%s)", wait.Round(time.Millisecond), e.Method, e.Path, e.Kind))
-		if err := sleep(ctx, wait); err != nil {
-			e.Attempts = attempt
-			return ans, e
-		}
-	}
+	return e.Kind == ErrTransient || e.Kind == ErrTimeout
 }
 
-// final carries an error out of retrying untouched.
-type final struct{ err error }
-
-func (f final) Error() string { return f.err.Error() }
-
-func retryable(method string, e *Error) bool {
-	if e.NotSent || e.Kind == ErrRateLimited {
-		return true // IPassan did nothing, whatever the method
+// shouldRetry is the call's resty retry condition, asked after every failed
+// attempt. It maps the failure (checkAnswer already did for an answer) and
+// keeps it for retryWait and for the call's outcome.
+func (c *Client) shouldRetry(cl *call, resp *resty.Response, err error) bool {
+	if err == nil || resp == nil { // a 2xx, or a request resty could not even build
+		return false
 	}
-	return method != http.MethodPost && (e.Kind == ErrTransient || e.Kind == ErrTimeout)
+	e := c.transportError(cl.ctx, cl.method, cl.path, err)
+	cl.last, cl.lastAttempt = e, resp.Request.Attempt
+	return cl.ctx.Err() == nil && retryable(cl.repeatable, e)
+}
+
+// retryWait is resty's Retry-After hook: how long to wait before the next
+// attempt of the call resp belongs to. It refuses (resty then stops) a wait
+// that does not fit before the deadline, and says so in the call's error.
+func (c *Client) retryWait(_ *resty.Client, resp *resty.Response) (time.Duration, error) {
+	cl := callOf(resp.Request.Context())
+	if cl == nil || cl.last == nil {
+		return 0, errors.New("ipassan: a retry without a failure") // cannot happen: shouldRetry ran first
+	}
+	e, attempt := cl.last, resp.Request.Attempt
+	deadline, hasDeadline := cl.ctx.Deadline()
+	wait, gaveUp := c.nextWait(e, attempt, deadline, hasDeadline)
+	if gaveUp != "" {
+		e.GaveUp = gaveUp
+		return 0, errGaveUp
+	}
+	c.opts.Logger.Debug().Str("method", e.Method).Str("path", e.Path).Int("attempt", attempt).
+		Dur("wait", wait).Str("reason", e.Kind.Error()).Msg("ipassan retry")
+	c.setActivity(fmt.Sprintf("waiting %s to retry %s %s (%s)", wait.Round(time.Millisecond), e.Method, e.Path, e.Kind))
+	if c.shortenWait != nil {
+		wait = c.shortenWait(wait)
+	}
+	return max(wait, time.Nanosecond), nil // 0 would ask resty for its own backoff
+}
+
+var errGaveUp = errors.New("ipassan: retrying stopped")
+
+// nextWait chooses the wait before the attempt after attempt: IPassan's
+// Retry-After, else the backoff. gaveUp is set instead when the wait would
+// pass the deadline.
+func (c *Client) nextWait(e *Error, attempt int, deadline time.Time, hasDeadline bool) (wait time.Duration, gaveUp string) {
+	wait = c.backoff(attempt)
+	if e.RetryAfter != 0 {
+		wait = e.RetryAfter
+	}
+	switch {
+	case wait < 0: // a Retry-After too large to hold
+		return 0, "IPassan asks to wait longer than the action's deadline allows"
+	case hasDeadline && c.now().Add(wait).After(deadline):
+		return 0, fmt.Sprintf("waiting %s more would pass the action's deadline", wait.Round(100*time.Millisecond))
+	case !hasDeadline:
+		wait = min(wait, maxWaitWithoutDeadline)
+	}
+	return wait, ""
 }
 
 // backoff is the wait before the next attempt: doubling from the configured
-// base, capped, give or take a quarter at random so that many agents do not
-// retry in step (the first of the default waits is 375 to 625 ms).
+// base, give or take a quarter at random so that many agents do not retry in
+// step (the first of the default waits is 375 to 625 ms), never above 8 s.
 func (c *Client) backoff(attempt int) time.Duration {
-	base := c.opts.Backoff
-	if base <= 0 {
-		base = DefaultBackoff
+	d := c.opts.Backoff
+	for i := 1; i < attempt && d < maxBackoff; i++ {
+		d *= 2
 	}
-	d := min(base<<(attempt-1), maxBackoff)
-	return d - d/4 + rand.N(d/2+1)
+	d = min(d, maxBackoff)
+	return min(d-d/4+rand.N(d/2+1), maxBackoff)
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+// outcome is the call's error once resty has stopped: the failure of the
+// last attempt as shouldRetry mapped it (with why retrying stopped early), or,
+// when resty stopped before asking (the deadline came during the attempt or
+// during a wait, or retries are off), the error mapped now.
+func (cl *call) outcome(c *Client, attempts int, err error) *Error {
+	if cl.last != nil && cl.lastAttempt == attempts {
+		// resty returns the context's own error when it ends during a wait.
+		if (err == context.DeadlineExceeded || err == context.Canceled) && cl.last.GaveUp == "" {
+			cl.last.GaveUp = "the action's deadline came while waiting to retry"
+		}
+		return cl.last
 	}
+	return c.transportError(cl.ctx, cl.method, cl.path, err)
 }
 
 // setActivity records what the client is doing, for a deadline message.

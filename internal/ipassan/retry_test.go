@@ -16,6 +16,7 @@ import (
 )
 
 func TestRetries(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		fault    fake.Fault
@@ -29,6 +30,7 @@ func TestRetries(t *testing.T) {
 		{"503 burst within the attempts", fake.Fault{Route: fake.RouteGet, Status: 503, Times: 3}, "get", true, 4, nil},
 		{"503 burst beyond the attempts", fake.Fault{Route: fake.RouteGet, Status: 503, Times: 4}, "get", false, 4, ipassan.ErrTransient},
 		{"502 and 504 too", fake.Fault{Route: fake.RouteUpdate, Status: 502, Times: 1}, "update", true, 2, nil},
+		{"408 too", fake.Fault{Route: fake.RouteDelete, Status: 408, Times: 1}, "delete", true, 2, nil},
 		{"500 is not retried", fake.Fault{Route: fake.RouteGet, Status: 500, Times: 1}, "get", false, 1, ipassan.ErrServer},
 		{"400 is not retried", fake.Fault{Route: fake.RouteUpdate, Status: 400, Times: 1}, "update", false, 1, ipassan.ErrValidation},
 		{"PUT whose reply was lost is repeated", fake.Fault{Route: fake.RouteUpdate, LoseReply: true, Times: 1}, "update", true, 2, nil},
@@ -40,6 +42,7 @@ func TestRetries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t, fake.Options{}, fake.Person{UUID: "p-1", Lastname: "Bos"})
 			h.fake.AddFault(tt.fault)
 			ctx := context.Background()
@@ -75,32 +78,8 @@ func TestRetries(t *testing.T) {
 	}
 }
 
-func TestRetryAfterIsHonouredAndBoundedByTheDeadline(t *testing.T) {
-	h := newHarness(t, fake.Options{}, fake.Person{UUID: "p-1", Lastname: "Bos"})
-	require.NoError(t, h.client.Authenticate(context.Background()))
-
-	h.fake.AddFault(fake.Fault{Route: fake.RouteGet, Status: 503, RetryAfter: "1", Times: 1})
-	start := time.Now()
-	_, err := h.client.GetPerson(context.Background(), "p-1")
-	require.NoError(t, err)
-	assert.GreaterOrEqual(t, time.Since(start), time.Second, "waited as asked")
-
-	h.fake.AddFault(fake.Fault{Route: fake.RouteGet, Status: 429, RetryAfter: "30", Times: 1})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	start = time.Now()
-	_, err = h.client.GetPerson(ctx, "p-1")
-	require.ErrorIs(t, err, ipassan.ErrRateLimited)
-	assert.Less(t, time.Since(start), 500*time.Millisecond, "gave up at once instead of waiting past the deadline")
-	assert.Contains(t, err.Error(), "waiting 30s more would pass the action's deadline")
-
-	date := time.Now().Add(5 * time.Second).UTC().Format(http.TimeFormat)
-	h.fake.AddFault(fake.Fault{Route: fake.RouteGet, Status: 429, RetryAfter: date, Times: 1})
-	ctx, cancel = context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	_, err = h.client.GetPerson(ctx, "p-1")
-	assert.ErrorContains(t, err, "more would pass the action's deadline", "an HTTP date counts too")
-}
+// Retry-After and the deadline are tested without waiting in
+// transport_internal_test.go (TestRetryWaits).
 
 func TestDeadlineNamesTheRequest(t *testing.T) {
 	h := newHarness(t, fake.Options{}, fake.Person{UUID: "p-1", Lastname: "Bos"})
