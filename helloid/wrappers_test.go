@@ -4,6 +4,7 @@ package wrappers_test
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -14,15 +15,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/connector"
+	"github.com/ipassan-connector/ipassan-connector/internal/actions"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 )
 
-// scripts names each command's wrapper as HelloID names the script slot.
-var scripts = map[string]string{
-	"create": "create.ps1", "update": "update.ps1", "enable": "enable.ps1", "disable": "disable.ps1", "delete": "delete.ps1",
-	"permissions": "permissions.ps1", "grant": "grantPermission.ps1", "revoke": "revokePermission.ps1",
-	"subpermissions": "subPermissions.ps1", "import": "import.ps1", "import-permissions": "importPermissions.ps1",
+// script is the registry's action a wrapper file runs.
+func script(t *testing.T, file string) actions.Action {
+	t.Helper()
+	for _, a := range actions.All() {
+		if a.Script == file {
+			return a
+		}
+	}
+	t.Fatalf("no action of the registry has the script %s", file)
+	return actions.Action{}
 }
 
 // outputKeys are the outputContext keys the binary prints (the JSON names of
@@ -39,7 +45,7 @@ func outputKeys() map[string]bool {
 
 var (
 	actionLine = regexp.MustCompile(`(?m)^\$action = '([a-z-]+)'\r?$`)
-	auditLine  = regexp.MustCompile(`(?m)^\$auditAction = '([A-Za-z]+)'\r?$`)
+	auditLine  = regexp.MustCompile(`(?m)^\$auditAction = '([A-Za-z]*)'\r?$`)
 	headerLine = regexp.MustCompile(`(?m)^# HelloID-Conn-Prov-Target-IPassan: .*$`)
 	copyLine   = regexp.MustCompile(`(?m)^\s*foreach \(\$name in (.+)\) \{`)
 	resultRead = regexp.MustCompile(`\$result\.([A-Za-z]+)`)
@@ -53,19 +59,45 @@ func read(t *testing.T, file string) string {
 	return string(src)
 }
 
-func TestEveryCommandHasAWrapperThatFollowsTheContract(t *testing.T) {
-	for name := range connector.Actions {
-		assert.Contains(t, scripts, name, "command %s has no wrapper", name)
+// notWrittenYet are the registry's scripts whose wrapper is still to be
+// written (issue 12). Each must be absent: the day it is added, this test
+// asks for it to leave the list, and the contract checks apply to it.
+var notWrittenYet = map[string]bool{
+	"uniquenessCheck.ps1":      true,
+	"updatePermission.ps1":     true,
+	"importSubPermissions.ps1": true,
+}
+
+// written are the registry's actions whose wrapper exists.
+func written(t *testing.T) []actions.Action {
+	t.Helper()
+	var out []actions.Action
+	for _, a := range actions.All() {
+		_, err := os.Stat(a.Script)
+		if notWrittenYet[a.Script] {
+			assert.ErrorIs(t, err, os.ErrNotExist, "%s exists now: take it off notWrittenYet", a.Script)
+			continue
+		}
+		out = append(out, a)
 	}
+	return out
+}
+
+// Every action of the registry has its wrapper, which runs that command; and
+// every wrapper in this folder belongs to an action.
+func TestEveryActionHasAWrapperThatFollowsTheContract(t *testing.T) {
+	t.Parallel()
 	keys := outputKeys()
-	for name, file := range scripts {
-		t.Run(file, func(t *testing.T) {
-			text := read(t, file)
+	for _, a := range written(t) {
+		require.NotEmpty(t, a.Script, "%s has no HelloID script", a.Name)
+		t.Run(a.Script, func(t *testing.T) {
+			t.Parallel()
+			text := read(t, a.Script)
 			m := actionLine.FindStringSubmatch(text)
 			require.NotNil(t, m, "no $action line")
-			assert.Equal(t, name, m[1], "the wrapper runs another command than HelloID's script slot says")
-			if a := auditLine.FindStringSubmatch(text); a != nil {
-				assert.Equal(t, connector.Actions[name].Audit, a[1])
+			assert.Equal(t, a.Name, m[1], "the wrapper runs another command than HelloID's script slot says")
+			if audit := auditLine.FindStringSubmatch(text); audit != nil {
+				assert.Equal(t, a.Audit, audit[1])
 			}
 			if c := copyLine.FindStringSubmatch(text); c != nil {
 				for _, f := range strings.Split(c[1], ",") {
@@ -88,28 +120,32 @@ func TestEveryCommandHasAWrapperThatFollowsTheContract(t *testing.T) {
 			assert.GreaterOrEqual(t, n, 10, "deep enough for nested contracts")
 		})
 	}
+	files, err := filepath.Glob("*.ps1")
+	require.NoError(t, err)
+	for _, f := range files {
+		script(t, f)
+	}
 }
 
 func TestWrappersReadWhatTheirCommandPrints(t *testing.T) {
+	t.Parallel()
 	assert.Contains(t, read(t, "permissions.ps1"), "$permission.Identification.Reference")
 	assert.Contains(t, read(t, "permissions.ps1"), "$outputContext.Permissions.Add(")
 	assert.Contains(t, read(t, "subPermissions.ps1"), "$permission.Reference.Id")
 	assert.Contains(t, read(t, "subPermissions.ps1"), "$outputContext.SubPermissions.Add(")
-	for _, f := range []string{"import.ps1", "importPermissions.ps1"} {
-		text := read(t, f)
-		assert.Contains(t, text, "StandardOutput.ReadLine()", "%s passes lines on as they arrive", f)
-		assert.Contains(t, text, "Write-Output ($line | ConvertFrom-Json)")
-		assert.Contains(t, text, "$process.ExitCode -ne 0", "%s reports a failed import", f)
-	}
-	for name, file := range scripts {
-		if _, ok := connector.Actions[name]; ok {
-			text := read(t, file)
-			assert.Contains(t, text, "[System.Diagnostics.Stopwatch]::StartNew()", "%s counts HelloID's 30 s from its first line", file)
-			assert.Contains(t, text, "$process.WaitForExit([int]$remaining)", file)
+	for _, a := range written(t) {
+		text := read(t, a.Script)
+		if a.JSONLines() {
+			assert.Contains(t, text, "StandardOutput.ReadLine()", "%s passes lines on as they arrive", a.Script)
+			assert.Contains(t, text, "Write-Output ($line | ConvertFrom-Json)")
+			assert.Contains(t, text, "$process.ExitCode -ne 0", "%s reports a failed import", a.Script)
+			continue
 		}
-		if _, ok := connector.Actions[name]; ok && name != "permissions" {
-			assert.Contains(t, read(t, file), "did not answer with JSON", "%s: a non-JSON answer becomes one error audit log", file)
-			assert.Contains(t, read(t, file), "$result.AuditLogs", file)
+		assert.Contains(t, text, "[System.Diagnostics.Stopwatch]::StartNew()", "%s counts HelloID's 30 s from its first line", a.Script)
+		assert.Contains(t, text, "$process.WaitForExit([int]$remaining)", a.Script)
+		if a.Name != "permissions" {
+			assert.Contains(t, text, "did not answer with JSON", "%s: a non-JSON answer becomes one error audit log", a.Script)
+			assert.Contains(t, text, "$result.AuditLogs", a.Script)
 		}
 	}
 }
@@ -117,16 +153,22 @@ func TestWrappersReadWhatTheirCommandPrints(t *testing.T) {
 // The lifecycle, grant and revoke wrappers are one script with its names
 // filled in.
 func TestOutputContextWrappersAreAlike(t *testing.T) {
+	t.Parallel()
 	names := []string{"create", "update", "enable", "disable", "delete", "grant", "revoke"}
 	sort.Strings(names)
+	file := func(name string) string {
+		a, ok := actions.Lookup(name)
+		require.True(t, ok, name)
+		return a.Script
+	}
 	normalise := func(text string) string {
 		text = actionLine.ReplaceAllString(text, "$$action = 'X'")
 		text = auditLine.ReplaceAllString(text, "$$auditAction = 'X'")
 		return headerLine.ReplaceAllString(text, "# HelloID-Conn-Prov-Target-IPassan: X")
 	}
-	first := normalise(read(t, scripts[names[0]]))
+	first := normalise(read(t, file(names[0])))
 	for _, name := range names[1:] {
-		assert.Equal(t, first, normalise(read(t, scripts[name])), "%s differs from %s beyond its names", scripts[name], scripts[names[0]])
+		assert.Equal(t, first, normalise(read(t, file(name))), "%s differs from %s beyond its names", file(name), file(names[0]))
 	}
 	assert.Equal(t, normalise(read(t, "import.ps1")), normalise(strings.ReplaceAll(read(t, "importPermissions.ps1"),
 		"one permission with at most 500 accounts", "one account")), "the two import wrappers are alike")

@@ -6,90 +6,160 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/actions"
+	"github.com/ipassan-connector/ipassan-connector/internal/connector"
 	"github.com/ipassan-connector/ipassan-connector/internal/contextbuild"
 	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 )
-
-// buildRules say what an action's built context must hold.
-type buildRules struct {
-	mapFor       string // the fieldMapping action Data is built for; "" for none
-	needsData    bool   // the action reads Data: --field-mapping and --person are required
-	needsAccount bool   // the action acts on an existing person: --account-ref is required
-}
-
-// lifecycleBuildRules are the five lifecycle actions' rules, by command name.
-var lifecycleBuildRules = map[string]buildRules{
-	"create":  {mapFor: "Create", needsData: true},
-	"update":  {mapFor: "Update", needsData: true, needsAccount: true},
-	"enable":  {mapFor: "Enable", needsData: true, needsAccount: true},
-	"disable": {mapFor: "Disable", needsAccount: true},
-	"delete":  {mapFor: "Delete", needsAccount: true},
-}
 
 // buildFlags build an action's context from HelloID's own files (package
 // contextbuild) instead of reading it from standard input or --context. The
-// context built goes through exactly the same session as one read.
+// context built goes through exactly the same session as one read. Which
+// flags an action offers, and which it requires, is the registry's Build.
 type buildFlags struct {
-	config           configFlags
-	fieldMapping     string
-	person           string
-	accountRef       string
-	dryRun           bool
-	correlate        bool
-	correlationField string
+	rules              actions.Build
+	config             configFlags
+	fieldMapping       string
+	person             string
+	accountRef         string
+	permission         string
+	dryRun             bool
+	correlate          bool
+	correlationField   string
+	operation          *enumFlag
+	currentPermissions []string
+	importFields       []string
+	uniqueFields       []string
 }
 
-// buildOnlyFlags mean something only when the context is built.
-var buildOnlyFlags = []string{"field-mapping", "person", "account-ref", "dry-run", "correlate", "correlation-field"}
+// Flag names of the build flags, each meaning something only with --config.
+const (
+	flagFieldMapping      = "field-mapping"
+	flagPerson            = "person"
+	flagAccountRef        = "account-ref"
+	flagPermission        = "permission"
+	flagDryRun            = "dry-run"
+	flagCorrelate         = "correlate"
+	flagCorrelationField  = "correlation-field"
+	flagOperation         = "operation"
+	flagCurrentPermission = "current-permission"
+	flagImportField       = "import-field"
+	flagUniqueField       = "unique-field"
+)
 
-// addBuildFlags gives an action command the flags that build its context and
-// the usage checks that go with them.
-func addBuildFlags(cmd *cobra.Command, g *globalOptions, rules buildRules) *buildFlags {
-	b := &buildFlags{}
+// defaultImportFields are the IPassan fields a hand-run import returns when
+// no --import-field is given: all a person has that HelloID may map.
+var defaultImportFields = []string{ipassan.FieldFirstname, ipassan.FieldLastname, ipassan.FieldMail, ipassan.FieldPhone,
+	ipassan.FieldNumber, ipassan.FieldType, ipassan.FieldOther}
+
+// addBuildFlags gives an action command the flags that build its context,
+// as its registry entry says, and the usage checks that go with them.
+func addBuildFlags(cmd *cobra.Command, g *globalOptions, io IOStreams, a actions.Action) preparer {
+	r := a.Build
+	b := &buildFlags{rules: r}
 	b.config.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&b.fieldMapping, "field-mapping", "", "with --config: build Data from HelloID's fieldMapping.json in `FILE`")
-	f.StringVar(&b.person, "person", "", "with --config: the HelloID person, from `FILE` (a person, or {Person, Manager})")
-	f.StringVar(&b.accountRef, "account-ref", "", "with --config: the IPassan person's `UUID` (References.Account)")
-	f.BoolVar(&b.dryRun, "dry-run", false, "with --config: a preview (DryRun); nothing is written to IPassan")
-	f.BoolVar(&b.correlate, "correlate", false, "with --config: correlate the person's ExternalId with an existing IPassan person (create)")
-	f.StringVar(&b.correlationField, "correlation-field", contextbuild.DefaultCorrelationField, "with --config: the IPassan field --correlate compares the ExternalId with")
-	_ = cmd.MarkFlagFilename("field-mapping", "json")
-	_ = cmd.MarkFlagFilename("person", "json")
+	f.BoolVar(&b.dryRun, flagDryRun, false, "with --config: a preview (DryRun); nothing is written to IPassan")
+	if r.Data != actions.Unused {
+		f.StringVar(&b.fieldMapping, flagFieldMapping, "", "with --config: build Data from HelloID's fieldMapping.json in `FILE`")
+		_ = cmd.MarkFlagFilename(flagFieldMapping, "json")
+	}
+	if r.Person != actions.Unused || r.Data != actions.Unused {
+		f.StringVar(&b.person, flagPerson, "", "with --config: the HelloID person, from `FILE` (a person, or {Person, Manager})")
+		_ = cmd.MarkFlagFilename(flagPerson, "json")
+	}
+	if r.Account != actions.Unused {
+		f.StringVar(&b.accountRef, flagAccountRef, "", "with --config: the IPassan person's `UUID` (References.Account)")
+	}
+	if r.Permission != actions.Unused {
+		f.StringVar(&b.permission, flagPermission, "", "with --config: the access profile's `GUID` (References.Permission, as the permissions command lists it)")
+	}
+	if r.Correlation {
+		f.BoolVar(&b.correlate, flagCorrelate, false, "with --config: correlate the person's ExternalId with an existing IPassan person")
+		f.StringVar(&b.correlationField, flagCorrelationField, contextbuild.DefaultCorrelationField, "with --config: the IPassan `FIELD` --correlate compares the ExternalId with")
+	}
+	if r.SubPermissions {
+		b.operation = newEnum(helloid.OperationGrant, helloid.OperationGrant, helloid.OperationUpdate, helloid.OperationRevoke)
+		b.operation.register(cmd, false, flagOperation, "with --config: the dynamic permission's Operation")
+		f.StringArrayVar(&b.currentPermissions, flagCurrentPermission, nil, "with --config: a profile `GUID` HelloID granted before (CurrentPermissions; repeatable)")
+	}
+	if r.UniqueFields {
+		f.StringArrayVar(&b.uniqueFields, flagUniqueField, nil, "with --config: a Data `FIELD` to check (UniqueFieldNames, as fieldMapping.json lists them; repeatable; default: mail)")
+	}
+	if r.ImportFields {
+		f.StringArrayVar(&b.importFields, flagImportField, nil, "with --config: an account `FIELD` to return (ImportFields; repeatable; default: "+strings.Join(defaultImportFields, ", ")+")")
+	}
 
 	cmd.Long += `
 
 Without HelloID, the context can be built from HelloID's own files instead: --config (the
 configuration.json form or a flat {key: value} file; repeat to merge; --set key=value on top;
-the client secret may come from $` + contextbuild.EnvClientSecret + `), --field-mapping and --person give
-Data, --account-ref the reference, --dry-run a preview.`
+the client secret may come from $` + contextbuild.EnvClientSecret + `)` + b.helpTail() + `, --dry-run a preview.`
 	cmd.Example += fmt.Sprintf(`
 
   # Without HelloID: the context built from HelloID's own files
   export %s='…'
-  ipassan-connector %s %s`, contextbuild.EnvClientSecret, cmd.Name(), buildExampleArgs(rules))
+  ipassan-connector %s %s`, contextbuild.EnvClientSecret, cmd.Name(), b.exampleArgs())
 
 	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
-		if err := b.check(cmd, g, rules); err != nil {
-			return err
+		if err := b.check(cmd, g); err != nil {
+			return usage(cmd, err)
 		}
 		if b.config.given() {
-			g.build = func() (*helloid.Context, error) { return b.build(rules) }
+			g.build = func() (*helloid.Context, error) { return b.build(io) }
 		}
 		return nil
 	}
-	return b
+	return func(*connector.Connector, *helloid.Context) error { return nil }
 }
 
-func buildExampleArgs(rules buildRules) string {
-	args := "--config configuration.json --set siteId=3f2c7a10-9d4b-4e61-b7a2-5c8e0f1d2a34"
-	if rules.needsData {
-		args += " --field-mapping fieldMapping.json --person person.json"
+// helpTail names, for the help, what the other build flags give.
+func (b *buildFlags) helpTail() string {
+	var parts []string
+	if b.rules.Data != actions.Unused {
+		parts = append(parts, "--field-mapping and --person give Data")
+	} else if b.rules.Person != actions.Unused {
+		parts = append(parts, "--person the personContext")
 	}
-	if rules.needsAccount {
+	if b.rules.Account != actions.Unused {
+		parts = append(parts, "--account-ref the reference")
+	}
+	if b.rules.Permission != actions.Unused {
+		parts = append(parts, "--permission the access profile")
+	}
+	if b.rules.SubPermissions {
+		parts = append(parts, "--operation and --current-permission what HelloID granted before")
+	}
+	if b.rules.ImportFields {
+		parts = append(parts, "--import-field the fields to return")
+	}
+	if b.rules.UniqueFields {
+		parts = append(parts, "--unique-field the fields to check")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(parts, ", ")
+}
+
+func (b *buildFlags) exampleArgs() string {
+	r := b.rules
+	args := "--config configuration.json --set siteId=3f2c7a10-9d4b-4e61-b7a2-5c8e0f1d2a34"
+	switch {
+	case r.Data == actions.Required:
+		args += " --field-mapping fieldMapping.json --person person.json"
+	case r.Person == actions.Required:
+		args += " --person person.json"
+	}
+	if r.Account == actions.Required {
 		args += " --account-ref c0a80101-0000-4000-8000-000000000001"
-	} else {
+	}
+	if r.Permission == actions.Required {
+		args += " --permission a1f0c6d2-3b4e-4c5f-8a9b-0c1d2e3f4a51"
+	}
+	if r.Correlation {
 		args += " --correlate"
 	}
 	return args
@@ -97,28 +167,33 @@ func buildExampleArgs(rules buildRules) string {
 
 // check is the usage check of the build flags: exit status 2 before anything
 // runs, naming the flag.
-func (b *buildFlags) check(cmd *cobra.Command, g *globalOptions, rules buildRules) error {
+func (b *buildFlags) check(cmd *cobra.Command, g *globalOptions) error {
 	name := cmd.Name()
 	if !b.config.given() {
-		for _, flag := range buildOnlyFlags {
-			if cmd.Flags().Changed(flag) {
+		for _, flag := range []string{flagFieldMapping, flagPerson, flagAccountRef, flagPermission, flagDryRun, flagCorrelate,
+			flagCorrelationField, flagOperation, flagCurrentPermission, flagImportField, flagUniqueField} {
+			if f := cmd.Flags().Lookup(flag); f != nil && f.Changed {
 				return fmt.Errorf("--%s builds the context and needs --config: with --context or standard input the context itself holds it", flag)
 			}
 		}
 		return nil
 	}
-	var missing []string
-	switch {
-	case g.contextFile != "":
+	if g.contextFile != "" {
 		return errBothContextAndConfig
-	case rules.needsData && b.fieldMapping == "":
+	}
+	r := b.rules
+	var missing []string
+	if r.Data == actions.Required && b.fieldMapping == "" {
 		missing = append(missing, "--field-mapping FILE (Data is built from it)")
 	}
-	if (rules.needsData || b.fieldMapping != "" || b.correlate) && b.person == "" {
+	if (r.Person == actions.Required || r.Data == actions.Required || b.fieldMapping != "" || b.correlate) && b.person == "" {
 		missing = append(missing, "--person FILE (the HelloID person to map)")
 	}
-	if rules.needsAccount && strings.TrimSpace(b.accountRef) == "" {
+	if r.Account == actions.Required && strings.TrimSpace(b.accountRef) == "" {
 		missing = append(missing, "--account-ref UUID (the IPassan person to act on)")
+	}
+	if r.Permission == actions.Required && strings.TrimSpace(b.permission) == "" {
+		missing = append(missing, "--permission GUID (the access profile)")
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("%s with --config needs %s", name, strings.Join(missing, " and "))
@@ -129,14 +204,28 @@ func (b *buildFlags) check(cmd *cobra.Command, g *globalOptions, rules buildRule
 // build reads the files and builds the context. It runs inside the action's
 // session, so a file that cannot be read fails the action with an
 // outputContext saying so, exactly like an unreadable --context file.
-func (b *buildFlags) build(rules buildRules) (*helloid.Context, error) {
-	cfg, err := contextbuild.LoadConfiguration(b.config.sources())
+func (b *buildFlags) build(io IOStreams) (*helloid.Context, error) {
+	cfg, err := contextbuild.LoadConfiguration(b.config.sources(io))
 	if err != nil {
 		return nil, err
 	}
 	opts := contextbuild.Options{
-		Configuration: cfg, MapFor: rules.mapFor, AccountReference: b.accountRef,
+		Configuration: cfg, MapFor: b.rules.MapFor, AccountReference: b.accountRef,
 		DryRun: b.dryRun, Correlate: b.correlate, CorrelationField: b.correlationField,
+		Permission: b.permission,
+	}
+	if b.rules.SubPermissions {
+		opts.Operation = b.operation.String()
+		opts.CurrentPermissions = append([]string{}, b.currentPermissions...)
+	}
+	if len(b.uniqueFields) > 0 {
+		opts.UniqueFieldNames = b.uniqueFields
+	}
+	if b.rules.ImportFields {
+		opts.ImportFields = b.importFields
+		if len(opts.ImportFields) == 0 {
+			opts.ImportFields = defaultImportFields
+		}
 	}
 	if b.fieldMapping != "" {
 		if opts.FieldMapping, err = fieldmapping.Load(b.fieldMapping); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/actions"
 	"github.com/ipassan-connector/ipassan-connector/internal/contextbuild"
 	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
@@ -23,6 +24,7 @@ var (
 // The lifecycle from HelloID's own files, against the demo IPassan: each
 // action's context is built from --config, --field-mapping and --person.
 func TestLifecycleFromHelloIDFiles(t *testing.T) {
+	t.Parallel()
 	f, url := startDemoFake(t, fake.Options{})
 	cfg := demoConfig(t, url, nil)
 	build := []string{"--config", cfg, "--field-mapping", projectMapping, "--person", zoe}
@@ -68,6 +70,7 @@ func TestLifecycleFromHelloIDFiles(t *testing.T) {
 // A built context runs exactly as the same context read from standard input:
 // the outputs are identical.
 func TestBuiltContextEqualsTheSameContextOnStdin(t *testing.T) {
+	t.Parallel()
 	_, url := startDemoFake(t, fake.Options{})
 	cfgPath := demoConfig(t, url, nil)
 
@@ -78,10 +81,23 @@ func TestBuiltContextEqualsTheSameContextOnStdin(t *testing.T) {
 	person, err := contextbuild.LoadPerson(zoe)
 	require.NoError(t, err)
 
-	for _, action := range []string{"create", "update", "enable", "disable", "delete"} {
-		t.Run(action, func(t *testing.T) {
-			in, err := contextbuild.Build(contextbuild.Options{Configuration: cfg, MapFor: mapForActions[action], FieldMapping: mapping,
-				PersonContext: person, AccountReference: femke, DryRun: true, Correlate: true})
+	for _, a := range actions.Mapped() {
+		t.Run(a.Name, func(t *testing.T) {
+			opts := contextbuild.Options{Configuration: cfg, MapFor: a.Build.MapFor, DryRun: true}
+			args := []string{a.Name, "--log-level", "error", "--config", cfgPath, "--dry-run"}
+			if a.Build.Data != actions.Unused {
+				opts.FieldMapping, opts.PersonContext = mapping, person
+				args = append(args, "--field-mapping", projectMapping, "--person", zoe)
+			}
+			if a.Build.Account != actions.Unused {
+				opts.AccountReference = femke
+				args = append(args, "--account-ref", femke)
+			}
+			if a.Build.Correlation {
+				opts.Correlate = true
+				args = append(args, "--correlate")
+			}
+			in, err := contextbuild.Build(opts)
 			require.NoError(t, err)
 			doc := object.New()
 			doc.Set("actionContext", in.Action)
@@ -89,9 +105,8 @@ func TestBuiltContextEqualsTheSameContextOnStdin(t *testing.T) {
 			stdin, err := object.Marshal(doc)
 			require.NoError(t, err)
 
-			piped := run(t, string(stdin), action, "--log-level", "error")
-			built := run(t, "", action, "--log-level", "error", "--config", cfgPath, "--field-mapping", projectMapping, "--person", zoe,
-				"--account-ref", femke, "--dry-run", "--correlate")
+			piped := run(t, string(stdin), a.Name, "--log-level", "error")
+			built := run(t, "", args...)
 			assert.Equal(t, piped.code, built.code)
 			assert.JSONEq(t, piped.stdout, built.stdout)
 		})
@@ -99,6 +114,7 @@ func TestBuiltContextEqualsTheSameContextOnStdin(t *testing.T) {
 }
 
 func TestBuildFlagUsageErrors(t *testing.T) {
+	t.Parallel()
 	cfg := writeJSONFile(t, "config.json", m{"clientId": "x"})
 	tests := []struct {
 		name string
@@ -122,7 +138,7 @@ func TestBuildFlagUsageErrors(t *testing.T) {
 			"--context and --config/--set cannot be used together"},
 		{"--set without a value", []string{"delete", "--config", cfg, "--set", "clientSecret", "--account-ref", femke},
 			`--set: configuration override "clientSecret" has no value: write key=value`},
-		{"an unknown flag still is one", []string{"delete", "--config", cfg, "--account", femke}, "unknown flag: --account"},
+		{"an unknown flag still is one", []string{"delete", "--config", cfg, "--account", femke}, "delete has no flag --account (did you mean --account-ref?)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,6 +153,7 @@ func TestBuildFlagUsageErrors(t *testing.T) {
 // Files that cannot be used fail the action like an unreadable context: one
 // outputContext naming the file or the field, exit 1, nothing sent.
 func TestBuildFailuresAreFailedOutputContexts(t *testing.T) {
+	t.Parallel()
 	f, url := startDemoFake(t, fake.Options{})
 	cfg := demoConfig(t, url, nil)
 	missing := filepath.Join(t.TempDir(), "missing.json")
@@ -180,6 +197,7 @@ func TestBuildFailuresAreFailedOutputContexts(t *testing.T) {
 // Layers: the file's siteId loses to --set; the secret comes from the
 // environment and is never printed, at any level, on either stream.
 func TestConfigurationLayersAndTheSecret(t *testing.T) {
+	t.Parallel()
 	_, url := startDemoFake(t, fake.Options{})
 	cfg := demoConfig(t, url, m{"siteId": "7e4d1b90-2c6f-4a83-9e15-b3d0a7c2f846"}) // Dependance: Femke is not there
 
@@ -197,20 +215,29 @@ func TestConfigurationLayersAndTheSecret(t *testing.T) {
 	assert.Contains(t, r.stderr, "ipassan request", "debug logging is on")
 
 	// Without the environment the secret is missing, and the message says so.
-	t.Setenv(contextbuild.EnvClientSecret, "")
-	r = run(t, "", "disable", "--config", cfg, "--account-ref", femke)
+	r = invocation{env: map[string]string{}}.run(t, "disable", "--config", cfg, "--account-ref", femke)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, output(t, r).AuditLogs[0].Message, "configuration key clientSecret is missing")
 }
 
-func TestLifecycleHelpShowsTheBuildFlags(t *testing.T) {
-	for _, action := range []string{"create", "update", "enable", "disable", "delete"} {
-		r := run(t, "", action, "--help")
+func TestActionHelpShowsTheBuildFlags(t *testing.T) {
+	t.Parallel()
+	for _, a := range actions.All() {
+		r := run(t, "", a.Name, "--help")
 		assert.Equal(t, 0, r.code)
-		for _, flag := range []string{"--config", "--set", "--field-mapping", "--person", "--account-ref", "--dry-run", "--correlate", "--correlation-field"} {
-			assert.Contains(t, r.stdout, flag, action)
+		flags := map[string]bool{"--config": true, "--set": true, "--dry-run": true,
+			"--field-mapping": a.Build.Data != actions.Unused, "--person": a.Build.Data != actions.Unused || a.Build.Person != actions.Unused,
+			"--account-ref": a.Build.Account != actions.Unused, "--permission": a.Build.Permission != actions.Unused,
+			"--correlate": a.Build.Correlation, "--correlation-field": a.Build.Correlation,
+			"--operation": a.Build.SubPermissions, "--current-permission": a.Build.SubPermissions, "--import-field": a.Build.ImportFields}
+		for flag, offered := range flags {
+			if offered {
+				assert.Contains(t, r.stdout, flag+" ", a.Name)
+			} else {
+				assert.NotContains(t, r.stdout, flag+" ", a.Name)
+			}
 		}
-		assert.Contains(t, r.stdout, "ipassan-connector "+action+" --config configuration.json", action)
-		assert.Contains(t, r.stdout, "IPASSAN_CLIENT_SECRET", action)
+		assert.Contains(t, r.stdout, "ipassan-connector "+a.Name+" --config configuration.json", a.Name)
+		assert.Contains(t, r.stdout, "IPASSAN_CLIENT_SECRET", a.Name)
 	}
 }

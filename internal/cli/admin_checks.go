@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/accessprofile"
+	"github.com/ipassan-connector/ipassan-connector/internal/actions"
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/connector"
 	"github.com/ipassan-connector/ipassan-connector/internal/contextbuild"
@@ -111,7 +112,6 @@ func (v *validator) run(ctx context.Context) {
 
 // configuration: the keys are there and well-formed, one line per problem.
 func (v *validator) configuration() bool {
-	learnSecret(v.session.red, v.cfg)
 	if _, err := config.Parse(v.cfg); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			v.add(checkConfiguration, checkFail, "%s", line)
@@ -147,7 +147,7 @@ func (v *validator) https() {
 
 func (v *validator) credentials(ctx context.Context) bool {
 	if err := v.conn.Client.Authenticate(ctx); err != nil {
-		v.add(checkCredentials, checkFail, "%s", explainAdmin(err))
+		v.add(checkCredentials, checkFail, "%s", connector.Explain(err))
 		return false
 	}
 	v.add(checkCredentials, checkPass, "IPassan issued a token to API client %s", textenc.Quote(v.conn.Config.ClientID))
@@ -159,7 +159,7 @@ func (v *validator) site(ctx context.Context) bool {
 	rows := 0
 	info, err := v.conn.Client.ListPersons(ctx, "", v.conn.Config.PageSize, func(ipassan.Person) bool { rows++; return true })
 	if err != nil {
-		v.add(checkSite, checkFail, "%s", explainAdmin(err))
+		v.add(checkSite, checkFail, "%s", connector.Explain(err))
 		return false
 	}
 	more := ""
@@ -202,7 +202,7 @@ func (v *validator) profilesInUse(ctx context.Context) {
 	inUse, scanned, err := v.conn.ProfilesOnPersons(ctx)
 	progress.Done()
 	if err != nil {
-		v.add(checkProfiles, checkFail, "reading the site: %s", explainAdmin(err))
+		v.add(checkProfiles, checkFail, "reading the site: %s", connector.Explain(err))
 		return
 	}
 
@@ -252,17 +252,19 @@ func (v *validator) samplePersons() {
 func (v *validator) samplePerson(mapping *fieldmapping.Mapping, name string, person *object.Object) {
 	data := map[string]*object.Object{}
 	failed := false
-	for _, action := range []string{"Create", "Update", "Enable", "Disable", "Delete"} {
-		d, err := mapping.Map(action, person, fieldmapping.Options{})
+	var mapped []string
+	for _, a := range actions.Mapped() {
+		mapped = append(mapped, a.Build.MapFor)
+		d, err := mapping.Map(a.Build.MapFor, person, fieldmapping.Options{})
 		if err != nil {
-			v.add(checkFieldMapping, checkFail, "%s, %s: %s", name, action, err)
+			v.add(checkFieldMapping, checkFail, "%s, %s: %s", name, a.Build.MapFor, err)
 			failed = true
 			continue
 		}
-		data[action] = d
+		data[a.Name] = d
 	}
 	if !failed {
-		v.add(checkFieldMapping, checkPass, "%s maps %s for Create, Update, Enable, Disable and Delete", filepath.Base(v.fieldMapping), name)
+		v.add(checkFieldMapping, checkPass, "%s maps %s for %s", filepath.Base(v.fieldMapping), name, andList(mapped))
 	}
 	if v.table == nil {
 		v.skip("no mapping table", checkLookupKey)
@@ -272,25 +274,25 @@ func (v *validator) samplePerson(mapping *fieldmapping.Mapping, name string, per
 		v.add(checkLookupKey, checkPass, "%s is permissions: enable and update leave access alone, HelloID grants profiles", config.KeyAccessProfileSource)
 		return
 	}
-	for _, action := range []string{"Update", "Enable"} {
-		if d, ok := data[action]; ok {
-			v.lookupKey(action, name, d)
+	for _, a := range actions.Mapped() {
+		if d, ok := data[a.Name]; ok && a.LookupKey != actions.Unused {
+			v.lookupKey(a, name, d)
 		}
 	}
 }
 
-// lookupKeyPath is where the field mapping puts the access-profile lookup key.
-const lookupKeyPath = "_extension.accessProfileLookupKey"
-
-func (v *validator) lookupKey(action, name string, data *object.Object) {
-	raw, _ := data.Path(lookupKeyPath)
+// lookupKey checks the lookup key an action would get: an action that
+// requires one fails without it, one that uses it if there warns.
+func (v *validator) lookupKey(a actions.Action, name string, data *object.Object) {
+	action := a.Build.MapFor
+	raw, _ := data.Path(connector.LookupKeyPath)
 	key, _ := object.Text(raw)
 	key = strings.TrimSpace(key)
 	switch row, mapped := v.table.Lookup(key); {
-	case key == "" && action == "Enable":
-		v.add(checkLookupKey, checkFail, "%s, %s: the field mapping gives no %s, and enable needs it to choose the door profile", name, action, lookupKeyPath)
+	case key == "" && a.LookupKey == actions.Required:
+		v.add(checkLookupKey, checkFail, "%s, %s: the field mapping gives no %s, and %s needs it to choose the door profile", name, action, connector.LookupKeyPath, a.Name)
 	case key == "":
-		v.add(checkLookupKey, checkWarn, "%s, %s: the field mapping gives no %s, so update will leave access alone", name, action, lookupKeyPath)
+		v.add(checkLookupKey, checkWarn, "%s, %s: the field mapping gives no %s, so %s will leave access alone", name, action, connector.LookupKeyPath, a.Name)
 	case !mapped:
 		v.add(checkLookupKey, checkFail, "%s, %s: lookup key %s is not in the mapping table", name, action, textenc.Quote(key))
 	default:

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -37,10 +36,12 @@ func (c configFlags) check() error {
 }
 
 // given reports whether the command was told to build its configuration.
-func (c configFlags) given() bool { return c.sources().Given() }
+func (c configFlags) given() bool { return len(c.files) > 0 || len(c.sets) > 0 }
 
-func (c configFlags) sources() contextbuild.ConfigSources {
-	return contextbuild.ConfigSources{Files: c.files, Sets: c.sets, EnvSecret: os.Getenv(contextbuild.EnvClientSecret)}
+// sources are the layers of the configuration; the secret may come from the
+// environment.
+func (c configFlags) sources(io IOStreams) contextbuild.ConfigSources {
+	return contextbuild.ConfigSources{Files: c.files, Sets: c.sets, EnvSecret: io.env(contextbuild.EnvClientSecret)}
 }
 
 // errBothContextAndConfig is the usage error of giving a context and the files
@@ -63,7 +64,7 @@ func checkConfigSource(name string, g *globalOptions, c configFlags) error {
 // FILE, or builds it from --config, --set and the environment.
 func loadConfiguration(g *globalOptions, c configFlags, io IOStreams) (*object.Object, error) {
 	if g.contextFile == "" {
-		return contextbuild.LoadConfiguration(c.sources())
+		return contextbuild.LoadConfiguration(c.sources(io))
 	}
 	in, err := readContext(g.contextFile, io)
 	if err != nil {

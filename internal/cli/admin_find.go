@@ -14,16 +14,13 @@ import (
 
 // findOptions are the parsed flags of `find` and what it runs with.
 type findOptions struct {
-	g      *globalOptions
-	io     IOStreams
-	config configFlags
-	output outputFlag
+	adminOptions
 	number string
 	mail   string
 }
 
-func newFindCmd(g *globalOptions, io IOStreams, runF func(context.Context, *findOptions) error) *cobra.Command {
-	opts := &findOptions{g: g, io: io}
+func newFindCmd(g *globalOptions, io IOStreams) *cobra.Command {
+	opts := &findOptions{adminOptions: newAdminOptions("find", g, io)}
 	cmd := &cobra.Command{
 		Use:   "find (--number N | --mail M)",
 		Short: "Find the persons of the site with an employee number or a mail address",
@@ -33,30 +30,28 @@ way correlation compares. More than one match means correlation on that value wo
 Exit status 1 when nothing matches.`,
 		Example: `  ipassan-connector find --number 1002 --config ipassan.json
   ipassan-connector find --mail femke.devries@zorggroep-demo.nl --config ipassan.json --output json`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		PreRunE: func(cmd *cobra.Command, _ []string) error {
-			// Neither flag, or both, is left to cobra's flag-group message.
+			number, mail := cmd.Flags().Changed(ipassan.FieldNumber), cmd.Flags().Changed(ipassan.FieldMail)
+			switch {
+			case !number && !mail:
+				return usagef(cmd, "find needs --number N or --mail M: the value to look for")
+			case number && mail:
+				return usagef(cmd, "find looks for --number or for --mail, not both at once")
+			}
 			for _, field := range []string{ipassan.FieldNumber, ipassan.FieldMail} {
 				if cmd.Flags().Changed(field) && strings.TrimSpace(opts.value(field)) == "" {
-					return fmt.Errorf("--%s is empty: there is nothing to look for", field)
+					return usagef(cmd, "--%s is empty: there is nothing to look for", field)
 				}
 			}
-			return checkConfigSource("find", g, opts.config)
+			return opts.checkConfig(cmd)
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return findRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return findRun(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.number, "number", "", "the employee number to look for (IPassan's number field)")
-	f.StringVar(&opts.mail, "mail", "", "the mail address to look for")
-	cmd.MarkFlagsOneRequired("number", "mail")
-	cmd.MarkFlagsMutuallyExclusive("number", "mail")
-	opts.config.register(cmd)
-	addOutputFlag(cmd, &opts.output)
+	f.StringVar(&opts.number, ipassan.FieldNumber, "", "the employee number to look for (IPassan's number field)")
+	f.StringVar(&opts.mail, ipassan.FieldMail, "", "the mail address to look for")
+	opts.register(cmd, true)
 	return cmd
 }
 
@@ -76,15 +71,10 @@ func (o *findOptions) value(field string) string {
 }
 
 func findRun(ctx context.Context, opts *findOptions) error {
-	s := newAdminSession("find", opts.g, opts.io, opts.output)
 	field, value := opts.search()
-	cfg, err := loadConfiguration(opts.g, opts.config, opts.io)
+	s, conn, err := opts.open(true)
 	if err != nil {
-		return s.fail(err)
-	}
-	conn, err := s.connect(cfg, true)
-	if err != nil {
-		return s.fail(err)
+		return err
 	}
 
 	progress := s.progressBar("Reading the site")

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/contextbuild"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
 )
 
@@ -31,6 +32,7 @@ func startCrowdedFake(t *testing.T) (*fake.Server, string) {
 }
 
 func TestFindMatchesAsCorrelationDoes(t *testing.T) {
+	t.Parallel()
 	f, url := startCrowdedFake(t)
 	cfg := demoConfig(t, url, nil)
 	tests := []struct {
@@ -62,11 +64,11 @@ func TestFindMatchesAsCorrelationDoes(t *testing.T) {
 }
 
 func TestFindOnATerminal(t *testing.T) {
+	t.Parallel()
 	_, url := startCrowdedFake(t)
 	cfg := demoConfig(t, url, nil)
-	t.Setenv("NO_COLOR", "1")
-
-	r := runOn(t, terminal{out: true, err: true}, "find", "--config", cfg, "--number", "1001")
+	noColour := map[string]string{"NO_COLOR": "1", contextbuild.EnvClientSecret: demoSecret}
+	r := invocation{term: terminal{out: true, err: true}, env: noColour}.run(t, "find", "--config", cfg, "--number", "1001")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, `UUID  NAME         NUMBER  MAIL                    DOOR PROFILE
 p-1   Zoë d'Hondt  1001    Zoe.DHondt@Example.org  none
@@ -81,6 +83,7 @@ p-2   Bram Bos      1001                           none
 }
 
 func TestFindFailures(t *testing.T) {
+	t.Parallel()
 	_, url := startCrowdedFake(t)
 	cfg := demoConfig(t, url, nil)
 	tests := []struct {
@@ -92,8 +95,8 @@ func TestFindFailures(t *testing.T) {
 	}{
 		{"nothing matches", []string{"--number", "4711"}, 1, "[]\n",
 			`ipassan-connector find: none of the 42 persons of site ` + demoSite + ` has number "4711"`},
-		{"neither flag", nil, 2, "", "at least one of the flags in the group [number mail] is required"},
-		{"both flags", []string{"--number", "1", "--mail", "a@b"}, 2, "", "if any flags in the group [number mail] are set none of the others can be"},
+		{"neither flag", nil, 2, "", "find needs --number N or --mail M: the value to look for"},
+		{"both flags", []string{"--number", "1", "--mail", "a@b"}, 2, "", "find looks for --number or for --mail, not both at once"},
 		{"a blank value", []string{"--number", " "}, 2, "", "--number is empty: there is nothing to look for"},
 		{"an empty value", []string{"--mail", ""}, 2, "", "--mail is empty: there is nothing to look for"},
 	}

@@ -14,15 +14,12 @@ import (
 
 // getOptions are the parsed flags of `get` and what it runs with.
 type getOptions struct {
-	g      *globalOptions
-	io     IOStreams
-	config configFlags
-	output outputFlag
-	uuid   string
+	adminOptions
+	uuid string
 }
 
-func newGetCmd(g *globalOptions, io IOStreams, runF func(context.Context, *getOptions) error) *cobra.Command {
-	opts := &getOptions{g: g, io: io}
+func newGetCmd(g *globalOptions, io IOStreams) *cobra.Command {
+	opts := &getOptions{adminOptions: newAdminOptions("get", g, io)}
 	cmd := &cobra.Command{
 		Use:   "get UUID",
 		Short: "Show one IPassan person of the site by its uuid (the account reference)",
@@ -32,32 +29,21 @@ and shows every field, with the names the mapping table gives its access profile
 
   # The same with HelloID's whole context, as JSON
   ipassan-connector get c0a80101-0000-4000-8000-000000000001 --context context.json --output json`,
-		Args: cobra.ExactArgs(1),
-		PreRunE: func(*cobra.Command, []string) error {
-			return checkConfigSource("get", g, opts.config)
-		},
+		Args:    exactArgs("the person's UUID (the account reference; 'find --number' finds it)"),
+		PreRunE: func(cmd *cobra.Command, _ []string) error { return opts.checkConfig(cmd) },
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.uuid = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
 			return getRun(cmd.Context(), opts)
 		},
 	}
-	opts.config.register(cmd)
-	addOutputFlag(cmd, &opts.output)
+	opts.register(cmd, true)
 	return cmd
 }
 
 func getRun(ctx context.Context, opts *getOptions) error {
-	s := newAdminSession("get", opts.g, opts.io, opts.output)
-	cfg, err := loadConfiguration(opts.g, opts.config, opts.io)
+	s, conn, err := opts.open(true)
 	if err != nil {
-		return s.fail(err)
-	}
-	conn, err := s.connect(cfg, true)
-	if err != nil {
-		return s.fail(err)
+		return err
 	}
 	p, err := conn.Client.GetPerson(ctx, opts.uuid)
 	if errors.Is(err, ipassan.ErrNotFound) {

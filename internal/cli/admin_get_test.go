@@ -6,10 +6,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/contextbuild"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
 )
 
 func TestGetShowsOnePerson(t *testing.T) {
+	t.Parallel()
 	const mohammed = "c0a80101-0000-4000-8000-000000000002"
 	for name, opts := range map[string]fake.Options{
 		"bare answers":            {},
@@ -30,9 +32,10 @@ func TestGetShowsOnePerson(t *testing.T) {
 }
 
 func TestGetOnATerminalNamesTheProfiles(t *testing.T) {
+	t.Parallel()
 	_, url := startDemoFake(t, fake.Options{})
-	t.Setenv("NO_COLOR", "1")
-	r := runOn(t, terminal{out: true}, "get", femke, "--config", demoConfig(t, url, nil))
+	noColour := invocation{term: terminal{out: true}, env: map[string]string{"NO_COLOR": "1", contextbuild.EnvClientSecret: demoSecret}}
+	r := noColour.run(t, "get", femke, "--config", demoConfig(t, url, nil))
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, `uuid                       c0a80101-0000-4000-8000-000000000001
 firstname                  Femke
@@ -50,12 +53,13 @@ architecture               {"name":"Hoofdlocatie","type":"site","uuid":"3f2c7a10
 `, r.stdout)
 
 	// Without a mapping table the profiles show as their GUID.
-	r = runOn(t, terminal{out: true}, "get", femke, "--config", demoConfig(t, url, m{"accessProfileMappingPath": ""}))
+	r = noColour.run(t, "get", femke, "--config", demoConfig(t, url, m{"accessProfileMappingPath": ""}))
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "accessType.doorPermanent   "+verdieping1+"\n")
 }
 
 func TestGetFailures(t *testing.T) {
+	t.Parallel()
 	_, url := startDemoFake(t, fake.Options{})
 	cfg := demoConfig(t, url, nil)
 	tests := []struct {
@@ -70,7 +74,7 @@ func TestGetFailures(t *testing.T) {
 		{"a site the client may not read", []string{femke, "--config", cfg, "--set", "siteId=0d6c6f1e-5b0a-4f43-9d0e-4c1f6a2b7e01"}, 1,
 			"access denied (HTTP 403): Access Denied (check siteId and the API client's rights on that site; 'ipassan-connector sites' lists the sites)"},
 		{"no siteId", []string{femke, "--config", cfg, "--set", "siteId="}, 1, "configuration key siteId is missing"},
-		{"no uuid", []string{"--config", cfg}, 2, "accepts 1 arg(s), received 0"},
+		{"no uuid", []string{"--config", cfg}, 2, "get needs the person's UUID (the account reference; 'find --number' finds it)"},
 		{"--context and --config", []string{femke, "--config", cfg, "--context", cfg}, 2, "--context and --config/--set cannot be used together"},
 	}
 	for _, tt := range tests {

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"net/http/httptest"
 	"os"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ipassan-connector/ipassan-connector/internal/contextbuild"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
 	"github.com/ipassan-connector/ipassan-connector/internal/repotest"
 )
@@ -37,11 +34,10 @@ func startDemoFake(t *testing.T, opts fake.Options) (*fake.Server, string) {
 }
 
 // demoConfig writes a flat configuration for the demo fake at url, with
-// extra keys on top, and puts the secret where admins put it: in the
-// environment.
+// extra keys on top. The secret is where admins put it: in the environment
+// (see invocation).
 func demoConfig(t *testing.T, url string, extra m) string {
 	t.Helper()
-	t.Setenv(contextbuild.EnvClientSecret, demoSecret)
 	cfg := m{"clientId": "demo-client", "baseUrl": url, "siteId": demoSite,
 		"accessProfileMappingPath": repotest.Path("testdata", "AccessProfile.csv"), "retryBackoffMilliseconds": 5}
 	for k, v := range extra {
@@ -65,10 +61,7 @@ type terminal struct{ out, err bool }
 // runOn runs the command line with the given streams counting as terminals.
 func runOn(t *testing.T, term terminal, args ...string) result {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	io := IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, OutIsTerminal: term.out, ErrIsTerminal: term.err}
-	code := Main(context.Background(), args, io)
-	return result{code, out.String(), errOut.String()}
+	return invocation{term: term}.run(t, args...)
 }
 
 // decodeJSON decodes stdout, which must be exactly one JSON document.

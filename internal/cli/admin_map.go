@@ -1,35 +1,30 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/actions"
 	"github.com/ipassan-connector/ipassan-connector/internal/contextbuild"
 	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
 	"github.com/ipassan-connector/ipassan-connector/internal/render"
 )
 
-// mapForActions are the actions a fieldMapping.json maps for, by command name,
-// in HelloID's spelling.
-var mapForActions = map[string]string{
-	"create": "Create", "update": "Update", "enable": "Enable", "disable": "Disable", "delete": "Delete",
-}
-
 // mapOptions are the parsed flags of `map` and what it runs with.
 type mapOptions struct {
-	g            *globalOptions
-	io           IOStreams
-	output       outputFlag
-	action       string // as given; checked against mapForActions
+	adminOptions
+	action       string // a command name or HelloID's action name, any case
 	person       string
 	fieldMapping string
 }
 
-func newMapCmd(g *globalOptions, io IOStreams, runF func(context.Context, *mapOptions) error) *cobra.Command {
-	opts := &mapOptions{g: g, io: io}
+func newMapCmd(g *globalOptions, io IOStreams) *cobra.Command {
+	opts := &mapOptions{adminOptions: newAdminOptions("map", g, io)}
+	var names []string
+	for _, a := range actions.Mapped() {
+		names = append(names, a.Name)
+	}
 	cmd := &cobra.Command{
 		Use:   "map --action ACTION --person FILE --field-mapping FILE",
 		Short: "Show the Data HelloID would send an action for a person, from fieldMapping.json",
@@ -45,23 +40,18 @@ The person file holds a HelloID person (like HelloID's demoPerson.json) or {Pers
 
   # The lookup key enable would map through the access-profile table
   ipassan-connector map --action enable --person person.json --field-mapping fieldMapping.json --output json`,
-		Args: cobra.NoArgs,
-		PreRunE: func(*cobra.Command, []string) error {
-			// An absent --action is left to cobra's required-flag message.
-			if _, ok := mapForActions[strings.ToLower(opts.action)]; !ok && opts.action != "" {
-				return fmt.Errorf("--action must be create, update, enable, disable or delete, got %q", opts.action)
+		Args: noArgs,
+		PreRunE: func(cmd *cobra.Command, _ []string) error {
+			// An absent --action is a required flag, said before this runs.
+			if _, ok := actions.MappedFor(opts.action); !ok && opts.action != "" {
+				return usagef(cmd, "--action must be %s, got %q%s", orList(names), opts.action, didYouMean(opts.action, names))
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return mapRun(opts)
-		},
+		RunE: func(*cobra.Command, []string) error { return mapRun(opts) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.action, "action", "", "the action to map for: create, update, enable, disable or delete")
+	f.StringVar(&opts.action, "action", "", "the `ACTION` to map for: "+orList(names))
 	f.StringVar(&opts.person, "person", "", "the HelloID person, from `FILE` (a person, or {Person, Manager})")
 	f.StringVar(&opts.fieldMapping, "field-mapping", "", "HelloID's fieldMapping.json, from `FILE`")
 	for _, name := range []string{"action", "person", "field-mapping"} {
@@ -69,13 +59,14 @@ The person file holds a HelloID person (like HelloID's demoPerson.json) or {Pers
 	}
 	_ = cmd.MarkFlagFilename("person", "json")
 	_ = cmd.MarkFlagFilename("field-mapping", "json")
-	_ = cmd.RegisterFlagCompletionFunc("action", cobra.FixedCompletions([]string{"create", "update", "enable", "disable", "delete"}, cobra.ShellCompDirectiveNoFileComp))
-	addOutputFlag(cmd, &opts.output)
+	_ = cmd.RegisterFlagCompletionFunc("action", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
+	opts.register(cmd, false)
 	return cmd
 }
 
 func mapRun(opts *mapOptions) error {
-	s := newAdminSession("map", opts.g, opts.io, opts.output)
+	s := opts.session()
+	action, _ := actions.MappedFor(opts.action)
 	mapping, err := fieldmapping.Load(opts.fieldMapping)
 	if err != nil {
 		return s.fail(err)
@@ -84,7 +75,7 @@ func mapRun(opts *mapOptions) error {
 	if err != nil {
 		return s.fail(err)
 	}
-	data, err := mapping.Map(mapForActions[strings.ToLower(opts.action)], person, fieldmapping.Options{})
+	data, err := mapping.Map(action.Build.MapFor, person, fieldmapping.Options{})
 	if err != nil {
 		return s.fail(err)
 	}
@@ -93,7 +84,7 @@ func mapRun(opts *mapOptions) error {
 	}
 	pairs := render.Flatten(data)
 	if len(pairs) == 0 {
-		fmt.Fprintln(s.out, s.style.Dim(fmt.Sprintf("fieldMapping.json maps no field for %s", mapForActions[strings.ToLower(opts.action)])))
+		fmt.Fprintln(s.out, s.style.Dim(fmt.Sprintf("fieldMapping.json maps no field for %s", action.Build.MapFor)))
 		return nil
 	}
 	return s.printTable(render.PairTable(pairs, s.style))

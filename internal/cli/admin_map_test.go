@@ -20,6 +20,7 @@ var (
 // partner name, a manager) through a fieldMapping.json with Field, Fixed,
 // Complex and None entries: every value, for every action.
 func TestMapEveryValue(t *testing.T) {
+	t.Parallel()
 	createFields := map[string]any{
 		"lastname":  "van der Meer-Đurić",                                        // Complex: naming convention BP
 		"firstname": "Anouk",                                                     // Field
@@ -55,8 +56,9 @@ func TestMapEveryValue(t *testing.T) {
 }
 
 func TestMapOnATerminalIsAKeyValueTable(t *testing.T) {
-	t.Setenv("NO_COLOR", "1")
-	r := runOn(t, terminal{out: true}, "map", "--action", "update", "--person", adminPerson, "--field-mapping", adminMapping)
+	t.Parallel()
+	noColour := invocation{term: terminal{out: true}, env: map[string]string{"NO_COLOR": "1"}}
+	r := noColour.run(t, "map", "--action", "update", "--person", adminPerson, "--field-mapping", adminMapping)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, `lastname                           van der Meer-Đurić
 firstname                          Anouk
@@ -67,13 +69,14 @@ other                              Senior Verpleegkundige (Zorg Oost); manager S
 _extension.accessProfileLookupKey  Senior Verpleegkundige
 `, r.stdout)
 
-	r = runOn(t, terminal{out: true}, "map", "--action", "delete", "--person", adminPerson, "--field-mapping", adminMapping)
+	r = noColour.run(t, "map", "--action", "delete", "--person", adminPerson, "--field-mapping", adminMapping)
 	assert.Equal(t, "fieldMapping.json maps no field for Delete\n", r.stdout)
 }
 
 // HelloID's own template: no Accounts on the person, the PowerShell
 // connector's Complex mail mapping still gives "".
 func TestMapTheTemplatePersonWithThePowerShellMapping(t *testing.T) {
+	t.Parallel()
 	r := runOn(t, terminal{}, "map", "--action", "create",
 		"--person", repotest.Path("testdata", "fixtures", "helloid-template", "demoPerson.json"),
 		"--field-mapping", repotest.Path("testdata", "fixtures", "powershell-connector", "fieldMapping.json"))
@@ -85,6 +88,7 @@ func TestMapTheTemplatePersonWithThePowerShellMapping(t *testing.T) {
 // A Complex mapping that throws, or never ends, fails within a second naming
 // the field.
 func TestMapFailuresNameTheField(t *testing.T) {
+	t.Parallel()
 	mapping := func(script string) string {
 		return writeJSONFile(t, "fieldMapping.json", m{"MappingFields": []m{
 			{"Name": "lastname", "MappingActions": []m{{"MapForActions": []string{"Create"}, "MappingMode": "Field", "Value": `"Person.Name.FamilyName"`}}},
@@ -114,6 +118,7 @@ func TestMapFailuresNameTheField(t *testing.T) {
 }
 
 func TestMapUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -121,8 +126,11 @@ func TestMapUsageErrors(t *testing.T) {
 	}{
 		{"unknown action", []string{"--action", "archive", "--person", adminPerson, "--field-mapping", adminMapping},
 			`--action must be create, update, enable, disable or delete, got "archive"`},
-		{"no person", []string{"--action", "create", "--field-mapping", adminMapping}, `required flag(s) "person" not set`},
-		{"no action", []string{"--person", adminPerson, "--field-mapping", adminMapping}, `required flag(s) "action" not set`},
+		{"no person", []string{"--action", "create", "--field-mapping", adminMapping}, `map needs --person FILE`},
+		{"no action", []string{"--person", adminPerson, "--field-mapping", adminMapping}, `map needs --action ACTION`},
+		{"nothing", nil, `map needs --action ACTION, --field-mapping FILE and --person FILE`},
+		{"a mistyped action", []string{"--action", "enabel", "--person", adminPerson, "--field-mapping", adminMapping},
+			`--action must be create, update, enable, disable or delete, got "enabel" (did you mean "enable"?)`},
 		{"bad output", []string{"--action", "create", "--person", adminPerson, "--field-mapping", adminMapping, "--output", "yaml"},
 			"must be table or json"},
 	}

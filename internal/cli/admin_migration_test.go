@@ -49,6 +49,7 @@ func withTitle(t *testing.T, title string) string {
 // mapping, and its AccessProfile.csv as accessProfileMappingPath; the person
 // is HelloID's template person. IPassan's state is checked after each step.
 func TestPowerShellConnectorFilesWorkUnchanged(t *testing.T) {
+	t.Parallel()
 	f := fake.New(fake.Seed{
 		Clients: []fake.Credential{{ClientID: "helloid-migration", ClientSecret: psSecret}},
 		AccessProfiles: []fake.Profile{{UUID: psFloor1, Name: "Floor.1"}, {UUID: psFloor2, Name: "Floor.2"},
@@ -58,7 +59,6 @@ func TestPowerShellConnectorFilesWorkUnchanged(t *testing.T) {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 
-	t.Setenv(contextbuild.EnvClientSecret, psSecret)
 	overlay := writeJSONFile(t, "overlay.json", m{"clientID": "helloid-migration", "BaseUrl": srv.URL, "siteId": psSite,
 		"accessProfileMappingPath": psFixture("AccessProfile.csv")})
 	files := []string{"--config", psFixture("configuration.json"), "--config", overlay, "--field-mapping", psFixture("fieldMapping.json")}
@@ -66,7 +66,7 @@ func TestPowerShellConnectorFilesWorkUnchanged(t *testing.T) {
 
 	act := func(t *testing.T, wantCode int, args ...string) helloid.Output {
 		t.Helper()
-		r := run(t, "", append(args, files...)...)
+		r := invocation{env: map[string]string{contextbuild.EnvClientSecret: psSecret}}.run(t, append(args, files...)...)
 		require.Equal(t, wantCode, r.code, "%s\n%s", r.stdout, r.stderr)
 		assert.NotContains(t, r.stdout+r.stderr, "Migr&ted", "the secret is never printed")
 		return output(t, r)

@@ -3,38 +3,18 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"github.com/spf13/cobra"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/render"
 )
 
-// outputFlag is --output of the admin commands: table or json; unset means
-// "decide from the terminal" (see decideOutput).
-type outputFlag struct{ value string }
-
-func (o *outputFlag) String() string { return o.value }
-func (o *outputFlag) Type() string   { return "format" }
-func (o *outputFlag) Set(s string) error {
-	switch strings.ToLower(s) {
-	case "table", "json":
-		o.value = strings.ToLower(s)
-		return nil
-	}
-	return fmt.Errorf("must be table or json")
-}
-
-func addOutputFlag(cmd *cobra.Command, o *outputFlag) {
-	cmd.Flags().Var(o, "output", "table or json (default: a table on a terminal, JSON when standard output is piped)")
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"table", "json"}, cobra.ShellCompDirectiveNoFileComp))
-}
+// newOutputFlag is --output of the admin commands: table or json; unset
+// means "decide from the terminal" (see decideOutput).
+func newOutputFlag() *enumFlag { return newEnum("", "table", "json") }
 
 // presentation is how an admin command shows its results.
 type presentation struct {
@@ -48,9 +28,9 @@ type presentation struct {
 // table), JSON otherwise; colour only on a terminal and without NO_COLOR
 // (https://no-color.org); progress bars only when standard error is a
 // terminal, so logs and CI output stay clean.
-func decideOutput(io IOStreams, flag outputFlag) presentation {
-	asJSON := flag.value == "json" || (flag.value == "" && !io.OutIsTerminal)
-	_, noColour := os.LookupEnv("NO_COLOR")
+func decideOutput(io IOStreams, output string) presentation {
+	asJSON := output == "json" || (output == "" && !io.OutIsTerminal)
+	_, noColour := io.lookupEnv("NO_COLOR")
 	return presentation{
 		json:     asJSON,
 		style:    render.Style{Colour: !asJSON && io.OutIsTerminal && !noColour},

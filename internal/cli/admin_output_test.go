@@ -2,12 +2,10 @@ package cli
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/render"
 )
@@ -28,19 +26,20 @@ func TestDecideOutput(t *testing.T) {
 		{"--output json on a terminal", "json", true, false, false, presentation{json: true}},
 		{"--output table in a pipe: no colour", "table", false, false, false, presentation{}},
 	}
+	t.Parallel()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv("NO_COLOR", "1")
-			if !tt.noColor {
-				require.NoError(t, os.Unsetenv("NO_COLOR"))
-			}
-			got := decideOutput(IOStreams{OutIsTerminal: tt.out, ErrIsTerminal: tt.err}, outputFlag{tt.flag})
-			assert.Equal(t, tt.want, got)
+			t.Parallel()
+			io := IOStreams{OutIsTerminal: tt.out, ErrIsTerminal: tt.err, LookupEnv: func(key string) (string, bool) {
+				return "", tt.noColor && key == "NO_COLOR" // set, even empty, turns colour off
+			}}
+			assert.Equal(t, tt.want, decideOutput(io, tt.flag))
 		})
 	}
 }
 
 func TestScanProgressOnlyWhenShown(t *testing.T) {
+	t.Parallel()
 	var shown, hidden bytes.Buffer
 	for _, c := range []struct {
 		w    *bytes.Buffer
@@ -57,6 +56,7 @@ func TestScanProgressOnlyWhenShown(t *testing.T) {
 }
 
 func TestVersionAndCompletion(t *testing.T) {
+	t.Parallel()
 	r := run(t, "", "version")
 	assert.Equal(t, 0, r.code)
 	assert.Equal(t, "ipassan-connector "+version()+"\n", r.stdout)
@@ -66,6 +66,19 @@ func TestVersionAndCompletion(t *testing.T) {
 		r := run(t, "", "completion", shell)
 		assert.Equal(t, 0, r.code, shell)
 		assert.Contains(t, r.stdout, "ipassan-connector", shell)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"completion", "tcsh"}, `completion knows bash, fish, powershell or zsh, not "tcsh"`},
+		{[]string{"completion", "bsh"}, `(did you mean "bash"?)`},
+		{[]string{"completion"}, "completion needs a shell: bash, fish, powershell or zsh"},
+	} {
+		r := run(t, "", tt.args...)
+		assert.Equal(t, 2, r.code, "a shell completion does not know is a usage error")
+		assert.Empty(t, r.stdout)
+		assert.Contains(t, r.stderr, tt.want)
 	}
 
 	// What the shell asks when completing: the values of --action and --output.

@@ -20,17 +20,14 @@ import (
 
 // planOptions are the parsed flags of `plan`.
 type planOptions struct {
-	g                *globalOptions
-	io               IOStreams
-	config           configFlags
-	output           outputFlag
+	adminOptions
 	persons          string
 	fieldMapping     string
 	correlationField string
 }
 
 func newPlanCmd(g *globalOptions, io IOStreams) *cobra.Command {
-	opts := &planOptions{g: g, io: io}
+	opts := &planOptions{adminOptions: newAdminOptions("plan", g, io)}
 	cmd := &cobra.Command{
 		Use:   "plan --persons FILE --field-mapping FILE (--config FILE | --context FILE)",
 		Short: "Say what HelloID's enforcement would do for every person of an HR export",
@@ -43,11 +40,9 @@ when a contract is in conditions (or the export says nothing about conditions). 
 written. Exit status 0 when no person's plan holds an error.`,
 		Example: `  ipassan-connector plan --persons hr-export.json --field-mapping fieldMapping.json --config ipassan.json
   ipassan-connector plan --persons hr-export.json --field-mapping fieldMapping.json --config ipassan.json --output json > plan.json`,
-		Args: cobra.NoArgs,
-		PreRunE: func(*cobra.Command, []string) error {
-			return checkConfigSource("plan", g, opts.config)
-		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return planRun(cmd.Context(), opts) },
+		Args:    noArgs,
+		PreRunE: func(cmd *cobra.Command, _ []string) error { return opts.checkConfig(cmd) },
+		RunE:    func(cmd *cobra.Command, _ []string) error { return planRun(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.persons, "persons", "", "the HR export: a JSON array of HelloID persons in `FILE`")
@@ -57,16 +52,14 @@ written. Exit status 0 when no person's plan holds an error.`,
 	_ = cmd.MarkFlagRequired("field-mapping")
 	_ = cmd.MarkFlagFilename("persons", "json")
 	_ = cmd.MarkFlagFilename("field-mapping", "json")
-	opts.config.register(cmd)
-	addOutputFlag(cmd, &opts.output)
+	opts.register(cmd, true)
 	return cmd
 }
 
 func planRun(ctx context.Context, opts *planOptions) error {
-	s := newAdminSession("plan", opts.g, opts.io, opts.output)
-	cfg, err := loadConfiguration(opts.g, opts.config, opts.io)
+	s, cfg, err := opts.configuration()
 	if err != nil {
-		return s.fail(err)
+		return err
 	}
 	mapping, err := fieldmapping.Load(opts.fieldMapping)
 	if err != nil {
@@ -77,7 +70,7 @@ func planRun(ctx context.Context, opts *planOptions) error {
 	if err != nil {
 		return s.fail(err)
 	}
-	s.log.Debug().Int("persons", len(persons)).Dur("took", time.Since(start)).Msg("HR export read")
+	s.log.Debug().Int("persons", len(persons)).Str("took", took(time.Since(start))).Msg("HR export read")
 	conn, err := s.connect(cfg, true)
 	if err != nil {
 		return s.fail(err)

@@ -25,6 +25,7 @@ func hrExport(t *testing.T) string {
 }
 
 func TestPlan(t *testing.T) {
+	t.Parallel()
 	f, url := startDemoFake(t, fake.Options{})
 	cfg := demoConfig(t, url, nil)
 	args := []string{"plan", "--config", cfg, "--persons", hrExport(t), "--field-mapping", repotest.Path("fieldMapping.json")}

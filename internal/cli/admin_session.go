@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/connector"
@@ -14,10 +15,77 @@ import (
 	"github.com/ipassan-connector/ipassan-connector/internal/secret"
 )
 
+// adminOptions are what the admin commands share: where the configuration
+// comes from (--config, --set or --context) and how results are shown
+// (--output).
+type adminOptions struct {
+	name   string
+	g      *globalOptions
+	io     IOStreams
+	config configFlags
+	output *enumFlag
+}
+
+func newAdminOptions(name string, g *globalOptions, io IOStreams) adminOptions {
+	return adminOptions{name: name, g: g, io: io, output: newOutputFlag()}
+}
+
+// register adds --output and, with configured, --config and --set.
+func (o *adminOptions) register(cmd *cobra.Command, configured bool) {
+	if configured {
+		o.config.register(cmd)
+	}
+	o.output.register(cmd, false, "output", "table or json (default: a table on a terminal, JSON when standard output is piped)")
+}
+
+// checkConfig is the usage check of a command that reads a configuration:
+// exactly one place to read it from.
+func (o *adminOptions) checkConfig(cmd *cobra.Command) error {
+	return usage(cmd, checkConfigSource(o.name, o.g, o.config))
+}
+
+// session starts the command's run.
+func (o *adminOptions) session() *adminSession {
+	red := secret.NewRedactor()
+	return &adminSession{
+		name: o.name, io: o.io, red: red,
+		log:          newLogger(red.Writer(o.io.ErrOut), o.g.logLevel.String(), o.g.logFormat.String(), o.io.ErrIsTerminal),
+		out:          red.Writer(o.io.Out),
+		presentation: decideOutput(o.io, o.output.String()),
+	}
+}
+
+// configuration starts the run and reads the configuration. A failure is
+// already reported: return it as it is.
+func (o *adminOptions) configuration() (*adminSession, *object.Object, error) {
+	s := o.session()
+	cfg, err := loadConfiguration(o.g, o.config, o.io)
+	if err != nil {
+		return s, nil, s.fail(err)
+	}
+	learnSecret(s.red, cfg)
+	return s, cfg, nil
+}
+
+// open starts the run, reads the configuration and connects, read-only.
+// Without needSite, siteId is neither required nor checked. A failure is
+// already reported: return it as it is.
+func (o *adminOptions) open(needSite bool) (*adminSession, *connector.Connector, error) {
+	s, cfg, err := o.configuration()
+	if err != nil {
+		return s, nil, err
+	}
+	conn, err := s.connect(cfg, needSite)
+	if err != nil {
+		return s, nil, s.fail(err)
+	}
+	return s, conn, nil
+}
+
 // adminSession is one run of an admin command (sites, get, find, validate,
-// map): its redacting streams and log, and how it presents results. Unlike a
-// lifecycle action it prints tables or JSON, not an outputContext, and reports
-// a failure as one line on standard error with exit status 1.
+// map, plan): its redacting streams and log, and how it presents results.
+// Unlike an action it prints tables or JSON, not an outputContext, and
+// reports a failure as one line on standard error with exit status 1.
 type adminSession struct {
 	name string
 	io   IOStreams
@@ -27,25 +95,14 @@ type adminSession struct {
 	presentation
 }
 
-func newAdminSession(name string, g *globalOptions, io IOStreams, output outputFlag) *adminSession {
-	red := secret.NewRedactor()
-	return &adminSession{
-		name: name, io: io, red: red,
-		log:          newLogger(red.Writer(io.ErrOut), g.logLevel.level, g.logFormat.value, io.ErrIsTerminal),
-		out:          red.Writer(io.Out),
-		presentation: decideOutput(io, output),
-	}
-}
-
 // placeholderSiteID stands in for siteId where a command needs none (sites,
 // which is how an admin finds it): the client never uses it there.
 const placeholderSiteID = "00000000-0000-0000-0000-000000000000"
 
-// connect builds the connector for a Configuration, as a lifecycle action
-// would, read-only: admin commands never write to IPassan. Without needSite,
+// connect builds the connector for a Configuration, as an action would,
+// read-only: admin commands never write to IPassan. Without needSite,
 // siteId is neither required nor checked.
 func (s *adminSession) connect(cfg *object.Object, needSite bool) (*connector.Connector, error) {
-	learnSecret(s.red, cfg)
 	if !needSite {
 		cfg = cfg.Clone()
 		cfg.Set(config.KeySiteID, placeholderSiteID)
@@ -58,7 +115,8 @@ func (s *adminSession) connect(cfg *object.Object, needSite bool) (*connector.Co
 
 // learnSecret registers the configuration's client secret with the redactor
 // before anything can echo it, even when the rest of the configuration is
-// wrong.
+// wrong (validate reports a broken configuration line by line, before
+// connector.New would learn it).
 func learnSecret(red *secret.Redactor, cfg *object.Object) {
 	if v, ok := cfg.Get(config.KeyClientSecret); ok {
 		if text, ok := object.Text(v); ok {
@@ -69,25 +127,22 @@ func learnSecret(red *secret.Redactor, cfg *object.Object) {
 
 // fail reports err on standard error and ends the command with status 1.
 func (s *adminSession) fail(err error) error {
-	fmt.Fprintf(s.red.Writer(s.io.ErrOut), "ipassan-connector %s: %s\n", s.name, explainAdmin(err))
+	fmt.Fprintf(s.red.Writer(s.io.ErrOut), "ipassan-connector %s: %s\n", s.name, connector.Explain(err))
 	return exitError{ExitFailed}
 }
 
-// explainAdmin words an error for the admin at the keyboard, as the audit
-// logs word it.
-func explainAdmin(err error) string { return connector.Explain(err) }
-
 // printJSON prints v as indented JSON on standard output.
-func (s *adminSession) printJSON(v any) error { return s.printed(writeJSON(s.out, v)) }
+func (s *adminSession) printJSON(v any) error {
+	if err := writeJSON(s.out, v); err != nil {
+		return fmt.Errorf("writing the result: %w", err)
+	}
+	return nil
+}
 
 // printTable prints a table on standard output in the session's style.
-func (s *adminSession) printTable(t *render.Table) error { return s.printed(t.Render(s.out, s.style)) }
-
-// printed turns a failed write (a closed pipe) into exit status 1: Main would
-// take any other error for a usage error.
-func (s *adminSession) printed(err error) error {
-	if err != nil {
-		return s.fail(fmt.Errorf("writing the result: %w", err))
+func (s *adminSession) printTable(t *render.Table) error {
+	if err := t.Render(s.out, s.style); err != nil {
+		return fmt.Errorf("writing the result: %w", err)
 	}
 	return nil
 }

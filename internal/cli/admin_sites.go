@@ -10,14 +10,11 @@ import (
 
 // sitesOptions are the parsed flags of `sites` and what it runs with.
 type sitesOptions struct {
-	g      *globalOptions
-	io     IOStreams
-	config configFlags
-	output outputFlag
+	adminOptions
 }
 
-func newSitesCmd(g *globalOptions, io IOStreams, runF func(context.Context, *sitesOptions) error) *cobra.Command {
-	opts := &sitesOptions{g: g, io: io}
+func newSitesCmd(g *globalOptions, io IOStreams) *cobra.Command {
+	opts := &sitesOptions{newAdminOptions("sites", g, io)}
 	cmd := &cobra.Command{
 		Use:   "sites",
 		Short: "List the bases and sites the API client sees, to find the siteId",
@@ -32,19 +29,11 @@ the configuration needs. Needs clientId, clientSecret and baseUrl; siteId may be
 
   # As JSON, for a script
   ipassan-connector sites --config ipassan.json --output json | jq -r '.[].sites[] | select(.siteName == "Hoofdlocatie") | .siteId'`,
-		Args: cobra.NoArgs,
-		PreRunE: func(*cobra.Command, []string) error {
-			return checkConfigSource("sites", g, opts.config)
-		},
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return sitesRun(cmd.Context(), opts)
-		},
+		Args:    noArgs,
+		PreRunE: func(cmd *cobra.Command, _ []string) error { return opts.checkConfig(cmd) },
+		RunE:    func(cmd *cobra.Command, _ []string) error { return sitesRun(cmd.Context(), opts) },
 	}
-	opts.config.register(cmd)
-	addOutputFlag(cmd, &opts.output)
+	opts.register(cmd, true)
 	return cmd
 }
 
@@ -62,14 +51,9 @@ type siteInfo struct {
 }
 
 func sitesRun(ctx context.Context, opts *sitesOptions) error {
-	s := newAdminSession("sites", opts.g, opts.io, opts.output)
-	cfg, err := loadConfiguration(opts.g, opts.config, opts.io)
+	s, conn, err := opts.open(false)
 	if err != nil {
-		return s.fail(err)
-	}
-	conn, err := s.connect(cfg, false)
-	if err != nil {
-		return s.fail(err)
+		return err
 	}
 	bases := []baseSites{}
 	for b, err := range conn.Client.Bases(ctx) {

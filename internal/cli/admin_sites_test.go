@@ -13,6 +13,7 @@ import (
 )
 
 func TestSitesListsBasesAndSites(t *testing.T) {
+	t.Parallel()
 	_, url := startDemoFake(t, fake.Options{MaxPageSize: 1}) // one row a page: paging is followed
 	want := []baseSites{{BaseID: "9b1e4d20-7c3a-4f58-a6d9-2e0b8c7f1a65", BaseName: "zorggroep-demo", BaseDisplayName: "Zorggroep Demo",
 		Sites: []siteInfo{{SiteID: demoSite, SiteName: "Hoofdlocatie"}, {SiteID: "7e4d1b90-2c6f-4a83-9e15-b3d0a7c2f846", SiteName: "Dependance"}}}}
@@ -38,6 +39,7 @@ func TestSitesListsBasesAndSites(t *testing.T) {
 }
 
 func TestSitesTableOnATerminal(t *testing.T) {
+	t.Parallel()
 	f := fake.New(fake.Seed{
 		Clients: []fake.Credential{{ClientID: "demo-client", ClientSecret: demoSecret}},
 		Bases: []fake.BaseSeed{
@@ -49,8 +51,8 @@ func TestSitesTableOnATerminal(t *testing.T) {
 	t.Cleanup(srv.Close)
 	cfg := demoConfig(t, srv.URL, nil)
 
-	t.Setenv("NO_COLOR", "1")
-	r := runOn(t, terminal{out: true}, "sites", "--config", cfg)
+	noColour := map[string]string{"NO_COLOR": "1", contextbuild.EnvClientSecret: demoSecret}
+	r := invocation{term: terminal{out: true}, env: noColour}.run(t, "sites", "--config", cfg)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, `BASE           SITE          SITE ID (siteId)
 Zorggroep Zoë  Hoofdlocatie  `+demoSite+`
@@ -66,6 +68,7 @@ leeg           (no sites)
 }
 
 func TestSitesFailures(t *testing.T) {
+	t.Parallel()
 	_, url := startDemoFake(t, fake.Options{})
 	tests := []struct {
 		name   string
@@ -80,12 +83,12 @@ func TestSitesFailures(t *testing.T) {
 			"ipassan-connector sites: configuration key clientSecret is missing"},
 		{"no configuration", nil, demoSecret, 2, "sites needs a configuration: --config FILE (the client secret may come from $IPASSAN_CLIENT_SECRET) or --context FILE"},
 		{"unreadable configuration", []string{"--config", "nowhere.json"}, demoSecret, 1, `ipassan-connector sites: configuration file "nowhere.json" does not exist`},
-		{"an argument", []string{"--config", demoConfig(t, url, nil), "extra"}, demoSecret, 2, `unknown command "extra"`},
+		{"an argument", []string{"--config", demoConfig(t, url, nil), "extra"}, demoSecret, 2, `sites takes no arguments, got "extra"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(contextbuild.EnvClientSecret, tt.secret)
-			r := runOn(t, terminal{}, append([]string{"sites"}, tt.args...)...)
+			t.Parallel()
+			r := invocation{env: map[string]string{contextbuild.EnvClientSecret: tt.secret}}.run(t, append([]string{"sites"}, tt.args...)...)
 			assert.Equal(t, tt.code, r.code)
 			assert.Empty(t, r.stdout)
 			assert.Contains(t, r.stderr, tt.want)

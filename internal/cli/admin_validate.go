@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -12,16 +11,13 @@ import (
 
 // validateOptions are the parsed flags of `validate` and what it runs with.
 type validateOptions struct {
-	g            *globalOptions
-	io           IOStreams
-	config       configFlags
-	output       outputFlag
+	adminOptions
 	persons      []string
 	fieldMapping string
 }
 
-func newValidateCmd(g *globalOptions, io IOStreams, runF func(context.Context, *validateOptions) error) *cobra.Command {
-	opts := &validateOptions{g: g, io: io}
+func newValidateCmd(g *globalOptions, io IOStreams) *cobra.Command {
+	opts := &validateOptions{adminOptions: newAdminOptions("validate", g, io)}
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check a configuration before go-live",
@@ -48,27 +44,21 @@ IPassan.`,
 
   # In a pipeline
   ipassan-connector validate --config ipassan.json --output json | jq '.checks[] | select(.status != "pass")'`,
-		Args: cobra.NoArgs,
-		PreRunE: func(*cobra.Command, []string) error {
+		Args: noArgs,
+		PreRunE: func(cmd *cobra.Command, _ []string) error {
 			if (len(opts.persons) > 0) != (opts.fieldMapping != "") {
-				return errors.New("--person and --field-mapping go together: the sample person is mapped through the field mapping")
+				return usagef(cmd, "--person and --field-mapping go together: the sample person is mapped through the field mapping")
 			}
-			return checkConfigSource("validate", g, opts.config)
+			return opts.checkConfig(cmd)
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return validateRun(cmd.Context(), opts)
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return validateRun(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.persons, "person", nil, "a sample HelloID person, from `FILE` (repeatable)")
 	f.StringVar(&opts.fieldMapping, "field-mapping", "", "HelloID's fieldMapping.json, from `FILE`, to map the sample persons")
 	_ = cmd.MarkFlagFilename("person", "json")
 	_ = cmd.MarkFlagFilename("field-mapping", "json")
-	opts.config.register(cmd)
-	addOutputFlag(cmd, &opts.output)
+	opts.register(cmd, true)
 	return cmd
 }
 
@@ -79,10 +69,9 @@ type validation struct {
 }
 
 func validateRun(ctx context.Context, opts *validateOptions) error {
-	s := newAdminSession("validate", opts.g, opts.io, opts.output)
-	cfg, err := loadConfiguration(opts.g, opts.config, opts.io)
+	s, cfg, err := opts.configuration()
 	if err != nil {
-		return s.fail(err)
+		return err
 	}
 	v := &validator{session: s, cfg: cfg, persons: opts.persons, fieldMapping: opts.fieldMapping}
 	v.run(ctx)

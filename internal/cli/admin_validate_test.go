@@ -37,6 +37,7 @@ func messages(v validation) string {
 // Over https with a private CA, every profile in use, connectorPath set:
 // nothing to warn about.
 func TestValidateAllPass(t *testing.T) {
+	t.Parallel()
 	seed, err := fake.LoadSeed(repotest.Path("testdata", "fake", "seed.json"))
 	require.NoError(t, err)
 	srv := httptest.NewTLSServer(fake.New(seed, fake.Options{}))
@@ -68,6 +69,7 @@ afas-zoe-dhondt.json, Enable: lookup key "Medewerker Servicedesk" maps to "Verdi
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	_, url := startDemoFake(t, fake.Options{MaxPageSize: 2})
 	demoPerson := repotest.Path("testdata", "fixtures", "helloid-template", "demoPerson.json")
 	noLookupKey := writeJSONFile(t, "fieldMapping.json", m{"MappingFields": []m{{"Name": "lastname", "MappingActions": []m{
@@ -138,15 +140,17 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			cfg := demoConfig(t, url, tt.extra)
+			env := map[string]string{contextbuild.EnvClientSecret: demoSecret}
 			switch tt.secret {
 			case "":
 			case "-":
-				t.Setenv(contextbuild.EnvClientSecret, "")
+				env = map[string]string{}
 			default:
-				t.Setenv(contextbuild.EnvClientSecret, tt.secret)
+				env[contextbuild.EnvClientSecret] = tt.secret
 			}
-			r := runOn(t, terminal{}, append([]string{"validate", "--config", cfg}, tt.args...)...)
+			r := invocation{env: env}.run(t, append([]string{"validate", "--config", cfg}, tt.args...)...)
 			assert.Equal(t, tt.code, r.code, r.stderr)
 			v := decodeJSON[validation](t, r)
 			assert.Equal(t, tt.code == 0, v.OK)
@@ -163,10 +167,9 @@ func TestValidate(t *testing.T) {
 }
 
 func TestValidateOnATerminal(t *testing.T) {
+	t.Parallel()
 	_, url := startDemoFake(t, fake.Options{})
 	cfg := demoConfig(t, url, m{"connectorPath": "ipassan-connector"})
-	t.Setenv("NO_COLOR", "") // restored after the test
-	require.NoError(t, os.Unsetenv("NO_COLOR"))
 
 	r := runOn(t, terminal{out: true, err: true}, "validate", "--config", cfg)
 	require.Equal(t, 0, r.code, r.stderr)
@@ -177,9 +180,7 @@ func TestValidateOnATerminal(t *testing.T) {
 	assert.Equal(t, "\x1b[32mReady: no check failed.\x1b[0m", lines[9])
 	assert.Contains(t, r.stderr, "Reading the site", "the scan for profiles shows its progress")
 
-	t.Setenv("NO_COLOR", "")
-	t.Setenv(contextbuild.EnvClientSecret, "wrong")
-	r = runOn(t, terminal{out: true}, "validate", "--config", cfg)
+	r = invocation{term: terminal{out: true}, env: map[string]string{"NO_COLOR": "", contextbuild.EnvClientSecret: "wrong"}}.run(t, "validate", "--config", cfg)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stdout, "✗  credentials", "NO_COLOR, even empty, turns colour off")
 	assert.Contains(t, r.stdout, "-  site           not checked: no token")
@@ -188,6 +189,7 @@ func TestValidateOnATerminal(t *testing.T) {
 }
 
 func TestValidateUsageErrors(t *testing.T) {
+	t.Parallel()
 	cfg := writeJSONFile(t, "config.json", m{})
 	for _, args := range [][]string{
 		{"--config", cfg, "--person", zoe},

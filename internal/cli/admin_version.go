@@ -13,7 +13,7 @@ func newVersionCmd(io IOStreams) *cobra.Command {
 		Use:     "version",
 		Short:   "Print the version and the commit the binary was built from",
 		Example: `  ipassan-connector version`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if _, err := fmt.Fprintf(io.Out, "ipassan-connector %s\n", version()); err != nil {
 				return exitError{ExitFailed}

@@ -19,6 +19,8 @@ import (
 	"github.com/ipassan-connector/ipassan-connector/internal/repotest"
 )
 
+// Not parallel: it holds each case to a time limit, which tests running
+// beside it would eat into.
 func TestBadInputCorpus(t *testing.T) {
 	dir := repotest.Path("testdata", "bad-input")
 	var cases []struct {

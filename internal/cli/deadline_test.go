@@ -7,16 +7,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/actions"
 	"github.com/ipassan-connector/ipassan-connector/internal/connector"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
 )
 
 func TestSlowServerEndsBeforeTheDeadline(t *testing.T) {
+	t.Parallel()
 	f, url := startFake(t, fake.Person{UUID: "emp-1", Lastname: "Bos"})
 	f.AddFault(fake.Fault{Route: fake.RouteGet, Delay: 10 * time.Second})
 	ctx := contextJSON(t, url, m{"References": m{"Account": "emp-1"}, "Configuration": m{"actionTimeoutSeconds": "2"}})
@@ -38,10 +39,11 @@ type blocked struct{}
 func (blocked) Read([]byte) (int, error) { select {} }
 
 func TestStalledInputEndsWithAnAnswer(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
-	g := &globalOptions{logLevel: levelFlag{zerolog.InfoLevel}, logFormat: formatFlag{"json"}, timeout: time.Second}
+	del, _ := actions.Lookup("delete")
 	start := time.Now()
-	code := runAction(context.Background(), connector.Actions["delete"], g, IOStreams{In: blocked{}, Out: &out, ErrOut: &errOut})
+	code := runAction(context.Background(), del, nil, testGlobals(time.Second), IOStreams{In: blocked{}, Out: &out, ErrOut: &errOut})
 	assert.Equal(t, 1, code)
 	assert.Less(t, time.Since(start), time.Second)
 	o := output(t, result{stdout: out.String()})
@@ -49,14 +51,15 @@ func TestStalledInputEndsWithAnAnswer(t *testing.T) {
 }
 
 func TestWorkThatIgnoresTheDeadlineIsCutOff(t *testing.T) {
+	t.Parallel()
 	_, url := startFake(t)
-	stuck := connector.Action{Name: "stuck", Audit: helloid.UpdateAccount,
+	stuck := actions.Action{Name: "stuck", Audit: helloid.UpdateAccount,
 		Run: func(*connector.Connector, context.Context, *helloid.Context) *helloid.Output { select {} }}
 	var out, errOut bytes.Buffer
-	g := &globalOptions{logLevel: levelFlag{zerolog.InfoLevel}, logFormat: formatFlag{"json"}, timeout: time.Minute}
+	g := testGlobals(time.Minute)
 	io := IOStreams{In: strings.NewReader(contextJSON(t, url, m{"Configuration": m{"actionTimeoutSeconds": 1}})), Out: &out, ErrOut: &errOut}
 	start := time.Now()
-	code := runAction(context.Background(), stuck, g, io)
+	code := runAction(context.Background(), stuck, nil, g, io)
 	assert.Equal(t, 1, code)
 	assert.Less(t, time.Since(start), time.Second, "the configured deadline replaced the default")
 	o := output(t, result{stdout: out.String()})

@@ -7,74 +7,33 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/spf13/cobra"
-
-	"github.com/ipassan-connector/ipassan-connector/internal/config"
+	"github.com/ipassan-connector/ipassan-connector/internal/actions"
 	"github.com/ipassan-connector/ipassan-connector/internal/connector"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
 )
 
-func newImportCmd(g *globalOptions, io IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "import",
-		Short: "Entitlement import: every person of the site as a HelloID account, one JSON line each",
-		Long: `Prints every person of the site as one JSON line, streamed while the pages arrive:
-{AccountReference, DisplayName ("first last", else the uuid), UserName (mail, else the uuid),
-Enabled (has a doorPermanent profile), Data (the ImportFields that are not _extension ones, plus
-number)}. On failure the lines already printed stand, the reason goes to standard error and
-the exit status is 1. Deadline: importTimeoutSeconds (default 85).`,
-		Example: `  ipassan-connector import < context.json > accounts.jsonl
-  ipassan-connector import --context context.json | wc -l`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runImport(cmd.Context(), "import", g, io, func(ctx context.Context, in *helloid.Context, c *connector.Connector, emit func(any) error) (int, error) {
-				return c.ImportAccounts(ctx, in, func(a connector.ImportedAccount) error { return emit(a) })
-			})
-		},
-	}
-}
-
-func newImportPermissionsCmd(g *globalOptions, io IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "import-permissions",
-		Short: "Entitlement import: who holds which access profile, one JSON line per batch",
-		Long: fmt.Sprintf(`Reads the whole site and prints, per access profile in the permission slot
-(permissionAccessType), {PermissionReference: {Reference}, DisplayName, Description,
-AccountReferences} with at most %d references a line. The mapping table's profiles come first,
-in row order (one without members once, with an empty list); profiles the table does not know
-follow, named by GUID. On failure the reason goes to standard error and the exit status is 1.`, connector.MaxBatch),
-		Example: `  ipassan-connector import-permissions < context.json > permissions.jsonl`,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runImport(cmd.Context(), "import-permissions", g, io, func(ctx context.Context, in *helloid.Context, c *connector.Connector, emit func(any) error) (int, error) {
-				return c.ImportPermissions(ctx, in, func(b connector.PermissionBatch) error { return emit(b) })
-			})
-		},
-	}
-}
-
-// importer streams JSON lines through emit and returns how many it wrote.
-type importer func(ctx context.Context, in *helloid.Context, c *connector.Connector, emit func(any) error) (int, error)
-
-// runImport runs an import under the session's deadline and panic safety,
-// writing JSON Lines to standard output. A failure goes to standard error
-// with exit status 1; the lines printed before it stand.
-func runImport(ctx context.Context, name string, g *globalOptions, io IOStreams, imp importer) error {
-	s := newSession(g, io)
-	s.deadlineOf = func(c config.Config) time.Duration { return c.ImportTimeout }
+// runImport runs a JSON Lines action under the session's deadline and panic
+// safety, writing its lines to standard output. A failure goes to standard
+// error with exit status 1; the lines printed before it stand.
+func runImport(ctx context.Context, a actions.Action, prepare preparer, g *globalOptions, io IOStreams) error {
+	s := newSession(g, io, a)
 	lines := newLineWriter(io, s.red.Redact)
 	count := 0
-	out := s.run(ctx, name, "", func(ctx context.Context, in *helloid.Context, c *connector.Connector) *helloid.Output {
-		n, err := imp(ctx, in, c, lines.write)
+	out := s.run(ctx, a.Name, a.Audit, func(ctx context.Context, in *helloid.Context, c *connector.Connector) *helloid.Output {
+		if prepare != nil {
+			if err := prepare(c, in); err != nil {
+				return helloid.Failure(a.Audit, err.Error())
+			}
+		}
+		n, err := a.Import(c, ctx, in, lines.write)
 		count = n
 		if err == nil {
 			err = lines.flush()
 		}
 		if err != nil {
-			return helloid.Failure("", err.Error())
+			return helloid.Failure(a.Audit, err.Error())
 		}
 		return &helloid.Output{Success: true}
 	})
@@ -84,10 +43,10 @@ func runImport(ctx context.Context, name string, g *globalOptions, io IOStreams,
 		if len(out.AuditLogs) > 0 {
 			msg = s.red.Redact(out.AuditLogs[0].Message)
 		}
-		fmt.Fprintf(io.ErrOut, "ipassan-connector %s failed: %s\n", name, msg)
+		fmt.Fprintf(io.ErrOut, "ipassan-connector %s failed: %s\n", a.Name, msg)
 		return exitError{ExitFailed}
 	}
-	s.log.Info().Int("lines", count).Msg(name + " done")
+	s.log.Info().Int("lines", count).Msg(a.Name + " done")
 	return nil
 }
 

@@ -28,6 +28,7 @@ func jsonLines(t *testing.T, s string) []map[string]any {
 }
 
 func TestImportPrintsJSONLines(t *testing.T) {
+	t.Parallel()
 	var persons []fake.Person
 	for i := range 120 {
 		persons = append(persons, fake.Person{Firstname: "Zoë", Lastname: fmt.Sprint(i), Number: fmt.Sprint(i)})
@@ -55,6 +56,7 @@ func TestImportPrintsJSONLines(t *testing.T) {
 }
 
 func TestImportPermissionsPrintsBatches(t *testing.T) {
+	t.Parallel()
 	var persons []fake.Person
 	for i := range 501 {
 		persons = append(persons, fake.Person{Lastname: fmt.Sprint(i), AccessType: fake.Slots{DoorPermanent: ptr(floor1)}})
@@ -76,6 +78,7 @@ func TestImportPermissionsPrintsBatches(t *testing.T) {
 }
 
 func TestPermissionCommands(t *testing.T) {
+	t.Parallel()
 	f, url := startFake(t, fake.Person{UUID: "emp-1", Lastname: "Bos", AccessType: fake.Slots{DoorTemporary: ptr(floor1)}})
 	r := run(t, contextJSON(t, url, m{}), "permissions")
 	require.Equal(t, 0, r.code, r.stderr)

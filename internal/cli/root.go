@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/actions"
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 )
@@ -34,8 +35,8 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // globalOptions are the flags every command takes, before or after its name.
 type globalOptions struct {
 	contextFile string
-	logLevel    levelFlag
-	logFormat   formatFlag
+	logLevel    *enumFlag
+	logFormat   *enumFlag
 	// timeout bounds an action until its configuration says otherwise.
 	timeout time.Duration
 	// build, when set, builds the action's context from HelloID's own files
@@ -43,28 +44,43 @@ type globalOptions struct {
 	build func() (*helloid.Context, error)
 }
 
-// Main runs the command line and returns the exit status.
+func newGlobalOptions() *globalOptions {
+	return &globalOptions{logLevel: newLevelFlag(), logFormat: newEnum("console", logFormats...), timeout: config.DefaultActionTimeout}
+}
+
+// Main runs the command line and returns the exit status: 0 success, 2 a
+// usage error (said so where it was found), 1 anything else.
 func Main(ctx context.Context, args []string, io IOStreams) int {
-	root := NewRoot(io)
+	return execute(ctx, NewRoot(io), args, io)
+}
+
+// execute runs root with args and turns what it returns into an exit status:
+// the one place that does.
+func execute(ctx context.Context, root *cobra.Command, args []string, io IOStreams) int {
 	root.SetArgs(commandFirst(root, args))
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	var exit exitError
+	var bad usageError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &exit):
 		return exit.code
-	default:
-		// Anything cobra refused before a command ran: unknown command or flag,
-		// a bad flag value, stray arguments.
-		fmt.Fprintf(io.ErrOut, "ipassan-connector: %v\nRun 'ipassan-connector --help' for usage.\n", err)
+	case errors.As(err, &bad):
+		fmt.Fprintf(io.ErrOut, "%s: %v\n\n%s", bad.cmd.CommandPath(), bad.err, bad.cmd.UsageString())
+		if bad.cmd.HasParent() {
+			fmt.Fprintf(io.ErrOut, "\n'%s --help' explains more.\n", bad.cmd.CommandPath())
+		}
 		return ExitUsage
+	default:
+		fmt.Fprintf(io.ErrOut, "%s: %v\n", cmd.CommandPath(), err)
+		return ExitFailed
 	}
 }
 
 // NewRoot builds the command tree.
 func NewRoot(io IOStreams) *cobra.Command {
-	g := &globalOptions{logLevel: levelFlag{zerolog.InfoLevel}, logFormat: formatFlag{"console"}, timeout: config.DefaultActionTimeout}
+	g := newGlobalOptions()
 	root := &cobra.Command{
 		Use:   "ipassan-connector",
 		Short: "Provision IPassan door access from HelloID",
@@ -82,23 +98,30 @@ action failed, 2 usage error.`,
 		Version:       version(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// An argument where a command belongs is a usage error naming it;
+		// without one the root shows its help.
+		Args: rootArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		// Required flags are checked here, so that a missing one is a usage
+		// error in our words (cobra checks them again, finding none).
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return requiredFlags(cmd) },
 	}
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	root.SetVersionTemplate("ipassan-connector {{.Version}}\n")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return err })
+	root.SetFlagErrorFunc(flagError)
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.contextFile, "context", "", "read the HelloID context from `FILE` instead of standard input")
-	pf.Var(&g.logLevel, "log-level", "log level on standard error: error, warn, info or debug")
-	pf.Var(&g.logFormat, "log-format", "log format on standard error: console or json")
+	g.logLevel.register(root, true, "log-level", "log level on standard error: "+orList(logLevels))
+	g.logFormat.register(root, true, "log-format", "log format on standard error: "+orList(logFormats))
 
-	for _, name := range []string{"create", "update", "enable", "disable", "delete", "permissions", "grant", "revoke", "subpermissions"} {
-		root.AddCommand(newActionCmd(name, g, io))
+	for _, a := range actions.All() {
+		root.AddCommand(newActionCmd(a, g, io))
 	}
 	addAdminCommands(root, g, io)
-	root.AddCommand(newImportCmd(g, io), newImportPermissionsCmd(g, io))
+	fixCompletion(root)
 	return root
 }
 
@@ -110,9 +133,9 @@ var Version = ""
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return orDefault(Version, "(unknown)")
+		return cmp.Or(Version, "(unknown)")
 	}
-	v := orDefault(Version, info.Main.Version)
+	v := cmp.Or(Version, info.Main.Version)
 	var rev, modified string
 	for _, s := range info.Settings {
 		switch s.Key {
@@ -131,13 +154,6 @@ func version() string {
 		v += " (commit " + rev + modified + ")"
 	}
 	return v
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // commandFirst moves the command name to the front when flags of that command

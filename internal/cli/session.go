@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/actions"
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/connector"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
@@ -27,16 +28,16 @@ type session struct {
 	phase atomic.Pointer[string]              // what the action is doing
 	conn  atomic.Pointer[connector.Connector] // once the configuration is read
 
-	// deadlineOf picks the deadline from the configuration: actionTimeoutSeconds,
-	// or importTimeoutSeconds for the imports.
+	// deadlineOf picks the deadline from the configuration: the action's own
+	// (actionTimeoutSeconds, or importTimeoutSeconds for the imports).
 	deadlineOf func(config.Config) time.Duration
 }
 
-func newSession(g *globalOptions, io IOStreams) *session {
+func newSession(g *globalOptions, io IOStreams, a actions.Action) *session {
 	red := secret.NewRedactor()
 	s := &session{g: g, io: io, red: red, start: time.Now(),
-		log:        newLogger(red.Writer(io.ErrOut), g.logLevel.level, g.logFormat.value, io.ErrIsTerminal),
-		deadlineOf: func(c config.Config) time.Duration { return c.ActionTimeout }}
+		log:        newLogger(red.Writer(io.ErrOut), g.logLevel.String(), g.logFormat.String(), io.ErrIsTerminal),
+		deadlineOf: a.Timeout}
 	s.setPhase("reading the context")
 	return s
 }
@@ -117,9 +118,23 @@ func (s *session) body(ctx context.Context, audit string, w work, timeoutKnown c
 }
 
 func (s *session) finished(name string, out *helloid.Output) {
-	ev := s.log.Info().Str("action", name).Bool("success", out.Success).Dur("took", time.Since(s.start))
+	ev := s.log.Info().Str("action", name).Bool("success", out.Success).Str("took", took(time.Since(s.start)))
 	if c := s.conn.Load(); c != nil {
 		ev = ev.Int64("requests", c.Client.Requests())
 	}
 	ev.Msg("action finished")
+}
+
+// took is a duration for a log line, with its unit and no false precision:
+// "8.96s", "412ms".
+func took(d time.Duration) string {
+	switch {
+	case d >= 10*time.Second:
+		d = d.Round(100 * time.Millisecond)
+	case d >= time.Second:
+		d = d.Round(10 * time.Millisecond)
+	default:
+		d = d.Round(time.Millisecond)
+	}
+	return d.String()
 }

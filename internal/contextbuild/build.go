@@ -41,6 +41,19 @@ type Options struct {
 	// compared with the person's ExternalId ("" means DefaultCorrelationField).
 	Correlate        bool
 	CorrelationField string
+	// Permission becomes References.Permission as the permissions action
+	// identifies it, {Reference: <profile GUID>}; "" leaves it out.
+	Permission string
+	// Operation and CurrentPermissions are a dynamic permission's (the
+	// profile GUIDs HelloID granted so far); "" and nil leave them out.
+	Operation          string
+	CurrentPermissions []string
+	// ImportFields are the account fields an import returns; nil leaves
+	// them out.
+	ImportFields []string
+	// UniqueFieldNames are the Data fields a uniqueness check checks; nil
+	// leaves them out.
+	UniqueFieldNames []string
 }
 
 // Build returns the context for opts. Callers may add what their action needs
@@ -64,7 +77,24 @@ func Build(opts Options) (*helloid.Context, error) {
 	refs := object.New()
 	refs.Set("Account", textOrNull(strings.TrimSpace(opts.AccountReference)))
 	refs.Set("ManagerAccount", nil)
+	if p := strings.TrimSpace(opts.Permission); p != "" {
+		perm := object.New()
+		perm.Set("Reference", p)
+		refs.Set("Permission", perm)
+	}
 	ac.Set("References", refs)
+	if opts.Operation != "" {
+		ac.Set("Operation", opts.Operation)
+	}
+	if opts.CurrentPermissions != nil {
+		ac.Set("CurrentPermissions", currentPermissions(opts.CurrentPermissions))
+	}
+	if opts.ImportFields != nil {
+		ac.Set("ImportFields", texts(opts.ImportFields))
+	}
+	if opts.UniqueFieldNames != nil {
+		ac.Set("UniqueFieldNames", texts(opts.UniqueFieldNames))
+	}
 	ac.Set("DryRun", opts.DryRun)
 
 	corr, err := correlation(opts)
@@ -97,6 +127,29 @@ func correlation(opts Options) (*object.Object, error) {
 	c.Set("AccountField", field)
 	c.Set("AccountFieldValue", value)
 	return c, nil
+}
+
+// currentPermissions is CurrentPermissions as HelloID sends it:
+// [{DisplayName, Reference: {Id}}].
+func currentPermissions(ids []string) []any {
+	out := make([]any, 0, len(ids))
+	for _, id := range ids {
+		ref := object.New()
+		ref.Set("Id", strings.TrimSpace(id))
+		p := object.New()
+		p.Set("DisplayName", strings.TrimSpace(id))
+		p.Set("Reference", ref)
+		out = append(out, p)
+	}
+	return out
+}
+
+func texts(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = strings.TrimSpace(s)
+	}
+	return out
 }
 
 func textOrNull(s string) any {

@@ -18,10 +18,16 @@ type Process struct {
 	cmd    *exec.Cmd
 	URL    string // http://127.0.0.1:port
 	stderr bytes.Buffer
+	exited chan struct{} // closed when the process has ended and been waited for
 }
 
+// startTimeout bounds the start: a generated site of 100,000 persons takes a
+// moment to build.
+const startTimeout = 30 * time.Second
+
 // Start runs bin/ipassan-fake seeded from seed, with extra flags, and waits
-// until it listens.
+// until it listens. A fake that ends before it listens (a bad seed, a flag it
+// does not know) fails the start at once, with what it said.
 func Start(bin, seed string, extra ...string) (*Process, error) {
 	dir, err := os.MkdirTemp("", "ipassan-fake")
 	if err != nil {
@@ -30,36 +36,41 @@ func Start(bin, seed string, extra ...string) (*Process, error) {
 	defer os.RemoveAll(dir)
 	addrFile := filepath.Join(dir, "addr")
 	args := append([]string{"--quiet", "--addr", "127.0.0.1:0", "--addr-file", addrFile, "--seed", seed}, extra...)
-	p := &Process{cmd: exec.Command(filepath.Join(bin, "ipassan-fake"), args...)}
+	p := &Process{cmd: exec.Command(filepath.Join(bin, "ipassan-fake"), args...), exited: make(chan struct{})}
 	p.cmd.Stderr = &p.stderr
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting ipassan-fake (run make build first): %w", err)
 	}
-	// A generated site of 100,000 persons takes a moment to build.
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	go func() { _ = p.cmd.Wait(); close(p.exited) }()
+
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(startTimeout)
+	for {
 		if b, err := os.ReadFile(addrFile); err == nil && len(b) > 0 {
 			p.URL = strings.TrimSpace(string(b))
 			return p, nil
 		}
-		if p.cmd.ProcessState != nil {
-			break
+		select {
+		case <-p.exited:
+			// p.stderr is complete: Wait has copied all of it.
+			return nil, fmt.Errorf("ipassan-fake ended before it listened (%s): %s", p.cmd.ProcessState, strings.TrimSpace(p.stderr.String()))
+		case <-timeout:
+			_ = p.cmd.Process.Kill()
+			<-p.exited
+			return nil, errors.New("ipassan-fake did not start listening within " + startTimeout.String() + ": " + strings.TrimSpace(p.stderr.String()))
+		case <-tick.C:
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
-	_ = p.cmd.Process.Kill()
-	return nil, errors.New("ipassan-fake did not start listening: " + strings.TrimSpace(p.stderr.String()))
 }
 
 // Stop asks the fake to stop and waits for it, killing it after 3 seconds.
 func (p *Process) Stop() {
 	_ = p.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-p.exited:
 	case <-time.After(3 * time.Second):
 		_ = p.cmd.Process.Kill()
-		<-done
+		<-p.exited
 	}
 }
