@@ -1,23 +1,31 @@
 #####################################################################
-# HelloID-Conn-Prov-Target-IPassan: subpermissions (dynamic permission)
+# HelloID-Conn-Prov-Target-IPassan: subpermissions (dynamic permission set: single permission script with sub-permissions)
 # A thin wrapper: ipassan-connector does the work. This script hands it
 # HelloID's context as UTF-8 JSON on standard input and copies the
 # outputContext it prints back onto $outputContext.
+# It starts a local program, so it needs HelloID's on-premises agent
+# (Windows PowerShell 5.1) with "Execute on-premises" on.
 #####################################################################
-$stopwatch = [System.Diagnostics.Stopwatch]::StartNew() # HelloID's 30 s start now
+$stopwatch = [System.Diagnostics.Stopwatch]::StartNew() # HelloID's time limit counts from here
 $action = 'subpermissions'
 $auditAction = 'UpdatePermission'
+$arguments = $action
+# HelloID stops this script 30 s after it started; the binary ends itself within
+# actionTimeoutSeconds (default 25 s, at most 28), so the wait counts from the first line.
+$waitMilliseconds = 28000
 
 try {
+    #region start ipassan-connector (the same in every wrapper)
     $connector = $actionContext.Configuration.connectorPath
     if ([string]::IsNullOrWhiteSpace($connector)) {
         throw 'configuration key connectorPath is empty: set it to the full path of ipassan-connector.exe on the agent'
     }
+    # UTF-8 without a byte-order mark both ways, so names with diacritics survive.
     $utf8 = [System.Text.UTF8Encoding]::new($false)
     $contextJson = [ordered]@{ actionContext = $actionContext; personContext = $personContext } |
         ConvertTo-Json -Depth 50 -Compress
 
-    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($connector, $action)
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($connector, $arguments)
     $startInfo.UseShellExecute = $false
     $startInfo.CreateNoWindow = $true
     $startInfo.RedirectStandardInput = $true
@@ -26,8 +34,11 @@ try {
     $startInfo.StandardOutputEncoding = $utf8
     $startInfo.StandardErrorEncoding = $utf8
     $process = [System.Diagnostics.Process]::Start($startInfo)
-    $stdoutTask = $process.StandardOutput.ReadToEndAsync()
+    # Its logs are read while it runs, so a talkative binary never blocks on a full pipe.
     $stderrTask = $process.StandardError.ReadToEndAsync()
+    #endregion
+    $stdoutTask = $process.StandardOutput.ReadToEndAsync()
+    #region hand ipassan-connector HelloID's context (the same in every wrapper)
     try {
         $stdin = [System.IO.StreamWriter]::new($process.StandardInput.BaseStream, $utf8)
         $stdin.Write($contextJson)
@@ -35,12 +46,12 @@ try {
     } catch {
         # The binary ended before it read its input; its own words (stderr) say why, below.
     }
-    # The binary ends itself within actionTimeoutSeconds (default 25 s). HelloID kills the
-    # script 30 s after it started, so the wait counts from this script's first line.
-    $remaining = [Math]::Max(1000, 28000 - $stopwatch.ElapsedMilliseconds)
+    #endregion
+    #region wait for ipassan-connector's outputContext (the same in every wrapper that gets one)
+    $remaining = [Math]::Max(1000, $waitMilliseconds - $stopwatch.ElapsedMilliseconds)
     if (-not $process.WaitForExit([int]$remaining)) {
         $process.Kill()
-        throw "ipassan-connector $action did not finish within 28 seconds"
+        throw "ipassan-connector $action did not finish within $($waitMilliseconds / 1000) seconds"
     }
     $stdout = $stdoutTask.Result
     $stderr = $stderrTask.Result
@@ -51,6 +62,8 @@ try {
         $tail = (($stderr -split "`r?`n") | Where-Object { $_ } | Select-Object -Last 5) -join ' | '
         throw "ipassan-connector $action (exit code $($process.ExitCode)) did not answer with JSON: $tail"
     }
+    #endregion
+
     foreach ($name in 'Success') {
         if ($null -ne $result.$name) { $outputContext.$name = $result.$name }
     }
