@@ -152,7 +152,7 @@ func (b *Builder) Save(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer func() { _ = l.Unlock() }()
+	defer l.release()
 	b.ix.removeTemps()
 	b.removeOldSpools()
 

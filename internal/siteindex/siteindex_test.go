@@ -216,6 +216,7 @@ func TestFilesArePrivate(t *testing.T) {
 		filepath.Join(root, "a", "b"): 0o700,
 		ix.Path:                       0o600,
 		ix.Path + ".lock":             0o600,
+		ix.Path + ".gate":             0o600,
 	} {
 		info, err := os.Stat(path)
 		require.NoError(t, err)

@@ -28,26 +28,56 @@ const (
 	maxJournal = 10_000
 )
 
-// lock takes the lock file next to the index, shared or exclusive. Every
-// reader holds it shared while the file is open: on Windows a file that is
-// open cannot be replaced, and on every system it keeps a reader from seeing
-// the file change under it.
-func (ix Index) lock(ctx context.Context, exclusive bool) (*flock.Flock, error) {
+// held is a lock on an index: release it once the work is done.
+type held struct{ locks []*flock.Flock }
+
+func (h *held) release() {
+	for i := len(h.locks) - 1; i >= 0; i-- {
+		_ = h.locks[i].Unlock()
+	}
+}
+
+// lock takes the locks next to the index, shared (a reader) or exclusive (a
+// writer). Every reader holds the lock shared while the file is open: on
+// Windows a file that is open cannot be replaced, and on every system it
+// keeps a reader from seeing the file change under it.
+//
+// Readers that follow one another without pause would keep a shared lock
+// held forever and starve every writer, so a second lock, the gate, gives
+// writers precedence: a writer closes the gate, then waits for the readers
+// inside to finish; a reader passes the gate (holding it shared only for
+// the moment it takes to enter) and cannot enter while a writer holds it.
+func (ix Index) lock(ctx context.Context, exclusive bool) (*held, error) {
 	ctx, cancel := context.WithTimeout(ctx, lockWait)
 	defer cancel()
-	l := flock.New(ix.Path+".lock", flock.SetPermissions(0o600))
-	try := l.TryRLockContext
-	if exclusive {
-		try = l.TryLockContext
+	gate := flock.New(ix.Path+".gate", flock.SetPermissions(0o600))
+	data := flock.New(ix.Path+".lock", flock.SetPermissions(0o600))
+	take := func(l *flock.Flock) error {
+		try := l.TryRLockContext
+		if exclusive {
+			try = l.TryLockContext
+		}
+		ok, err := try(ctx, pollInterval)
+		switch {
+		case err != nil && ctx.Err() != nil, err == nil && !ok:
+			return &Error{Kind: ErrBusy, Path: ix.Path, Detail: fmt.Sprintf("the lock was not free within %s", lockWait)}
+		case err != nil:
+			return &Error{Kind: ErrUnreadable, Path: ix.Path, Detail: "the lock file cannot be taken", Err: err}
+		}
+		return nil
 	}
-	ok, err := try(ctx, pollInterval)
-	switch {
-	case err != nil && ctx.Err() != nil, err == nil && !ok:
-		return nil, &Error{Kind: ErrBusy, Path: ix.Path, Detail: fmt.Sprintf("the lock was not free within %s", lockWait)}
-	case err != nil:
-		return nil, &Error{Kind: ErrUnreadable, Path: ix.Path, Detail: "the lock file cannot be taken", Err: err}
+	if err := take(gate); err != nil {
+		return nil, err
 	}
-	return l, nil
+	if err := take(data); err != nil {
+		_ = gate.Unlock()
+		return nil, err
+	}
+	if !exclusive {
+		_ = gate.Unlock() // inside: the gate is free for a writer to close
+		return &held{locks: []*flock.Flock{data}}, nil
+	}
+	return &held{locks: []*flock.Flock{gate, data}}, nil
 }
 
 // open opens the index for reading and checks that it is a regular file
@@ -102,7 +132,7 @@ func (ix Index) Lookup(ctx context.Context, now time.Time, field, value string) 
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = l.Unlock() }()
+	defer l.release()
 	f, size, err := ix.open()
 	if err != nil {
 		return nil, err
@@ -203,7 +233,7 @@ func (ix Index) pointUpdate(ctx context.Context, key normKey, now time.Time, op 
 	if err != nil {
 		return err
 	}
-	defer func() { _ = l.Unlock() }()
+	defer l.release()
 	ix.removeTemps()
 	f, size, err := ix.open()
 	if err != nil {
