@@ -54,6 +54,16 @@ func newStub(t *testing.T, useTLS bool, handle http.HandlerFunc) *stub {
 	return s
 }
 
+// newStubServer starts a plain-http server for s.
+func newStubServer(t testing.TB, s *stub) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 func (s *stub) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.hits[r.Method+" "+r.URL.Path]++
@@ -99,7 +109,10 @@ func (s *stub) client(t *testing.T, o ipassan.Options) *ipassan.Client {
 		require.NoError(t, err)
 		o.RootCAs = roots
 	}
-	o.SiteID, o.ClientID, o.ClientSecret = siteID, clientID, secret.New(password)
+	o.SiteID, o.ClientID = siteID, clientID
+	if o.ClientSecret.IsZero() {
+		o.ClientSecret = secret.New(password)
+	}
 	if o.Backoff == 0 {
 		o.Backoff = time.Millisecond
 	}

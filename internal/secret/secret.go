@@ -145,7 +145,7 @@ func (r *Redactor) Redact(s string) string {
 // are remembered, so the search stays linear in the secret's length.
 func matchAt(s string, i int, v string) int {
 	m := matcher{s: s, v: v}
-	return m.from(i, 0)
+	return m.from(i, 0, -1, -1)
 }
 
 type matcher struct {
@@ -153,7 +153,10 @@ type matcher struct {
 	failed map[[2]int]bool // (position in s, position in v) known not to match
 }
 
-func (m *matcher) from(j, k int) int {
+// from matches v[k:] against s[j:]. prev and prevK are where the character
+// before began in s and v, for a cut that went through an escape read as
+// plain characters (the % of a cut %2F reads as a %).
+func (m *matcher) from(j, k, prev, prevK int) int {
 	for k < len(m.v) {
 		var dec string
 		var n int
@@ -169,26 +172,39 @@ func (m *matcher) from(j, k int) int {
 			if m.failed[[2]int{j, k}] {
 				return -1
 			}
-			if end := m.from(j+n, k+len(dec)); end >= 0 {
+			if end := m.from(j+n, k+len(dec), j, k); end >= 0 {
 				return end
 			}
-			if end := m.from(j+1, k+1); end >= 0 {
+			if end := m.from(j+1, k+1, j, k); end >= 0 {
 				return end
 			}
 			if m.failed == nil {
 				m.failed = map[[2]int]bool{}
 			}
 			m.failed[[2]int{j, k}] = true
-			return -1
+			return m.cutEither(j, k, prev, prevK)
 		case escaped:
+			prev, prevK = j, k
 			j, k = j+n, k+len(dec)
 		case literal:
+			prev, prevK = j, k
 			j, k = j+1, k+1
 		default:
-			return m.cutAt(j, k)
+			return m.cutEither(j, k, prev, prevK)
 		}
 	}
 	return j
+}
+
+// cutEither looks for a cut at s[j], then at the character before.
+func (m *matcher) cutEither(j, k, prev, prevK int) int {
+	if end := m.cutAt(j, k); end >= 0 {
+		return end
+	}
+	if prev >= 0 && prevK >= 0 {
+		return m.cutAt(prev, prevK)
+	}
+	return -1
 }
 
 // cutAt returns where a secret cut short at s[j] ends, or -1: at least

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -120,8 +121,9 @@ func TestRedactorMasksASecretCutShort(t *testing.T) {
 		{`echo Kx9\/aB3\u002…`, "echo " + Mask + "…"}, // cut inside an escape
 		{"echo Kx9%2FaB%…", "echo " + Mask + "…"},
 		{"echo Kx9…", "echo " + Mask + "…"},
-		{"echo Kx…", "echo Kx…"},                           // two characters tell nothing
-		{"echo Kx9/aB3 and more", "echo Kx9/aB3 and more"}, // not cut: a prefix is not the secret
+		{"echo Kx9%2FaB3%2B+Zo%C3%AB%3C%26%3E%22%5C%2…", "echo " + Mask + "…"}, // the % of a cut %25 reads as a %
+		{"echo Kx…", "echo Kx…"},                                               // two characters tell nothing
+		{"echo Kx9/aB3 and more", "echo Kx9/aB3 and more"},                     // not cut: a prefix is not the secret
 		{"echo Kx9/aB3 …", "echo Kx9/aB3 …"},
 	}
 	for _, tt := range tests {
@@ -177,4 +179,30 @@ func BenchmarkRedactLogLine(b *testing.B) {
 	for b.Loop() {
 		_ = r.Redact(line)
 	}
+}
+
+// FuzzRedact: any secret, any text: Redact never fails, masks the secret
+// written plainly or percent-encoded wherever it stands, and leaves text that
+// holds nothing of it as it was.
+func FuzzRedact(f *testing.F) {
+	f.Add(kept, "before "+kept+" after")
+	f.Add(`p%q\r&s`, `p%25q\\r&amp;s…`)
+	f.Add("abc", `\uD83D\uDE80 %zz &#xZZ; \`)
+	f.Fuzz(func(t *testing.T, value, text string) {
+		r := NewRedactor()
+		r.Add(value)
+		out := r.Redact(text)
+		v := strings.TrimSpace(value)
+		if utf8.RuneCountInString(v) < minLength || !utf8.ValidString(v) {
+			return
+		}
+		for _, spelled := range []string{v, url.QueryEscape(v)} {
+			if got := r.Redact("<" + spelled + ">"); strings.Contains(got, spelled) && !strings.Contains("<"+Mask+">", spelled) {
+				t.Fatalf("%q still shows %q", got, spelled)
+			}
+		}
+		if !strings.ContainsAny(text, `\%&+.…`) && !strings.Contains(text, v[:1]) && out != text {
+			t.Fatalf("%q changed to %q", text, out)
+		}
+	})
 }
