@@ -53,9 +53,12 @@ var Slots = []string{"doorPermanent", "doorTemporary", "floorPermanent", "floorT
 
 // Defaults.
 const (
-	DefaultPageSize       = 50
-	DefaultConcurrency    = 8
-	DefaultActionTimeout  = 25 * time.Second
+	DefaultPageSize      = 50
+	DefaultConcurrency   = 8
+	DefaultActionTimeout = 25 * time.Second
+	// MaxActionTimeout: HelloID's wrappers stop waiting for the binary at
+	// 28 s, so an action allowed longer would be cut off without its answer.
+	MaxActionTimeout      = 28 * time.Second
 	DefaultRequestTimeout = ipassan.DefaultRequestTimeout
 	DefaultRetryCount     = 3 // so a request is tried up to 4 times
 	DefaultRetryBackoff   = 500 * time.Millisecond
@@ -100,7 +103,7 @@ func Parse(o *object.Object) (Config, error) {
 		ConnectorPath:        p.text(KeyConnectorPath),
 		PageSize:             p.integer(KeyPageSize, DefaultPageSize, 1, 1000),
 		Concurrency:          p.integer(KeyConcurrency, DefaultConcurrency, 1, 64),
-		ActionTimeout:        p.seconds(KeyActionTimeout, DefaultActionTimeout, 1, 3600),
+		ActionTimeout:        p.seconds(KeyActionTimeout, DefaultActionTimeout, 1, int(MaxActionTimeout/time.Second)),
 		RequestTimeout:       p.seconds(KeyRequestTimeout, DefaultRequestTimeout, 1, 600),
 		PermissionAccessType: p.choice(KeyPermissionAccessType, Slots[0], Slots...),
 		RetryCount:           p.integer(KeyRetryCount, DefaultRetryCount, 0, 10),
@@ -180,10 +183,15 @@ func (p *parser) integer(key string, def, min, max int) int {
 	}
 	n, ok := object.Int(s)
 	if !ok || n < min || n > max {
-		p.fail("configuration key %s must be a whole number from %d to %d, got %s", key, min, max, textenc.Quote(s))
+		p.fail("configuration key %s must be a whole number from %d to %d%s, got %s", key, min, max, whyAtMost[key], textenc.Quote(s))
 		return def
 	}
 	return n
+}
+
+// whyAtMost explains a maximum that is not obvious, in the message naming it.
+var whyAtMost = map[string]string{
+	KeyActionTimeout: " (HelloID's wrappers stop waiting for the connector after 28 seconds)",
 }
 
 func (p *parser) boolean(key string) bool {

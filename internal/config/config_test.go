@@ -20,6 +20,19 @@ func parse(t *testing.T, js string) (Config, error) {
 
 const minimal = `"clientId":"id","clientSecret":"s3cr3t","baseUrl":"https://ipassan.com","siteId":"0f3a2b1c-0000-4000-8000-000000000001"`
 
+func TestActionTimeoutUpToTheWrappersLimit(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		value string
+		want  time.Duration
+	}{{`"1"`, time.Second}, {`28`, 28 * time.Second}, {`" 28 "`, 28 * time.Second}, {`""`, DefaultActionTimeout}} {
+		c, err := parse(t, `{`+minimal+`,"actionTimeoutSeconds":`+tt.value+`}`)
+		require.NoError(t, err, tt.value)
+		assert.Equal(t, tt.want, c.ActionTimeout, tt.value)
+	}
+	assert.Equal(t, 28*time.Second, MaxActionTimeout)
+}
+
 func TestParseDefaults(t *testing.T) {
 	c, err := parse(t, "{"+minimal+"}")
 	require.NoError(t, err)
@@ -90,6 +103,9 @@ func TestParseNamesEveryBadKey(t *testing.T) {
 			[]string{"configuration key siteId must be the site GUID"}},
 		{"page size", `{` + minimal + `,"pageSize":"0"}`, []string{"configuration key pageSize must be a whole number from 1 to 1000"}},
 		{"timeout", `{` + minimal + `,"actionTimeoutSeconds":"soon"}`, []string{"actionTimeoutSeconds must be a whole number"}},
+		{"timeout past the wrappers' 28 s", `{` + minimal + `,"actionTimeoutSeconds":"29"}`, []string{
+			`configuration key actionTimeoutSeconds must be a whole number from 1 to 28 (HelloID's wrappers stop waiting for the connector after 28 seconds), got "29"`}},
+		{"timeout of a minute", `{` + minimal + `,"actionTimeoutSeconds":60}`, []string{"actionTimeoutSeconds must be a whole number from 1 to 28", `got "60"`}},
 		{"slot", `{` + minimal + `,"permissionAccessType":"door"}`, []string{"permissionAccessType must be one of doorPermanent, doorTemporary"}},
 		{"source", `{` + minimal + `,"accessProfileSource":"hr"}`, []string{"accessProfileSource must be one of lifecycle, permissions"}},
 		{"both mappings", `{` + minimal + `,"accessProfileMappingPath":"a.csv","accessProfileMapping":"x;y;z"}`, []string{"are both set"}},
