@@ -1,7 +1,6 @@
 package ipassan
 
 import (
-	"errors"
 	"net/url"
 	"strings"
 )
@@ -78,25 +77,4 @@ func (f Form) Encode() string {
 
 func escapeKey(k string) string {
 	return strings.NewReplacer("%5B", "[", "%5D", "]").Replace(url.QueryEscape(k))
-}
-
-// ParseForm reads a body written by Encode (or any form-encoded body).
-func ParseForm(body string) (Form, error) {
-	var f Form
-	if body == "" {
-		return f, nil
-	}
-	for _, pair := range strings.Split(body, "&") {
-		k, v, _ := strings.Cut(pair, "=")
-		key, err := url.QueryUnescape(k)
-		if err != nil {
-			return Form{}, errors.New("bad form key encoding")
-		}
-		value, err := url.QueryUnescape(v)
-		if err != nil {
-			return Form{}, errors.New("bad form value encoding")
-		}
-		f.fields = append(f.fields, formField{key, value})
-	}
-	return f, nil
 }
