@@ -46,7 +46,7 @@ type harness struct {
 	url    *url.URL
 }
 
-func newHarness(t *testing.T, opts fake.Options, persons ...fake.Person) *harness {
+func newHarness(t testing.TB, opts fake.Options, persons ...fake.Person) *harness {
 	t.Helper()
 	f := fake.New(seed(persons...), opts)
 	srv := httptest.NewServer(f)
@@ -57,7 +57,7 @@ func newHarness(t *testing.T, opts fake.Options, persons ...fake.Person) *harnes
 	return h
 }
 
-func (h *harness) newClient(t *testing.T, o ipassan.Options) *ipassan.Client {
+func (h *harness) newClient(t testing.TB, o ipassan.Options) *ipassan.Client {
 	t.Helper()
 	red := secret.NewRedactor()
 	if o.BaseURL == nil {

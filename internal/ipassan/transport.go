@@ -50,7 +50,7 @@ func (c *Client) checkAnswer(_ *resty.Client, resp *resty.Response) error {
 	}
 	body := c.opts.Redactor.Redact(string(resp.Body()))
 	if len(body) > maxErrorBody {
-		body = body[:maxErrorBody] // after masking: a secret cut here could not be recognised
+		body = body[:maxErrorBody] // only after masking: a secret cut in half here would no longer be recognised
 	}
 	e := errorFromAnswer(cl.method, cl.path, status, resp.Header(), []byte(body))
 	e.Message = c.opts.Redactor.Redact(e.Message)
@@ -63,8 +63,8 @@ func (c *Client) checkAnswer(_ *resty.Client, resp *resty.Response) error {
 	return e
 }
 
-// maxErrorBody is how much of an error answer is read for its message, which
-// is cut to a few hundred characters anyway.
+// maxErrorBody is how much of an error answer is searched for its message,
+// which is cut to a few hundred characters anyway.
 const maxErrorBody = 64 << 10
 
 // noRedirects hands a 3xx back as it is (checkAnswer turns it into an error):
@@ -119,7 +119,7 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := g.next.RoundTrip(req)
 	log := c.opts.Logger.Debug().Str("method", cl.method).Str("path", cl.path).Dur("took", time.Since(start))
 	if err != nil {
-		log.Str("error", c.opts.Redactor.Redact(clip(err.Error()))).Msg("ipassan request failed")
+		log.Str("error", clip(c.opts.Redactor.Redact(err.Error()))).Msg("ipassan request failed")
 		return nil, err
 	}
 	log.Int("status", resp.StatusCode).Msg("ipassan request")
@@ -164,11 +164,11 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 		e.Kind, e.Message = ErrProtocol, fmt.Sprintf("the answer is larger than %d MiB", maxBody>>20)
 	case isTLSFailure(err):
 		// Certificates and protocol versions do not fix themselves: no retry.
-		e.Kind, e.Message = ErrTLS, c.opts.Redactor.Redact(clip(err.Error()))
+		e.Kind, e.Message = ErrTLS, clip(c.opts.Redactor.Redact(err.Error()))
 	case errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect"):
 		// Nothing reached IPassan: even a create may be sent again.
 		e.NotSent = true
-		e.Message = c.opts.Redactor.Redact(clip(op.Err.Error()))
+		e.Message = clip(c.opts.Redactor.Redact(op.Err.Error()))
 	case errors.As(err, &ne) && ne.Timeout():
 		e.Kind, e.Message = ErrTimeout, fmt.Sprintf("no answer within %s", c.opts.RequestTimeout)
 	default:
@@ -176,7 +176,7 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 		if errors.As(err, &ue) {
 			msg = ue.Err.Error()
 		}
-		e.Message = c.opts.Redactor.Redact(clip(msg))
+		e.Message = clip(c.opts.Redactor.Redact(msg))
 	}
 	return e
 }
