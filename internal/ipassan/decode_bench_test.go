@@ -34,6 +34,29 @@ func BenchmarkDecodePage(b *testing.B) {
 	}
 }
 
+// The baseline for BenchmarkDecodePage: encoding/json reading the same page
+// into plain structs (no casing tolerance, no checks, no slot shapes).
+func BenchmarkDecodePageEncodingJSON(b *testing.B) {
+	type plain struct {
+		UUID, Firstname, Lastname, Mail, Phone, Number, Other string
+		Type                                                  json.Number
+		AccessType                                            map[string]*string
+		Architecture                                          json.RawMessage
+	}
+	page := benchPage()
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var p struct {
+			Data       []plain
+			NextCursor any `json:"next_cursor"`
+		}
+		if err := json.Unmarshal(page, &p); err != nil || len(p.Data) != 50 {
+			b.Fatal(err)
+		}
+	}
+}
+
 func TestBenchPageDecodes(t *testing.T) {
 	var persons []Person
 	info, err := decodePage(benchPage(), func(p Person) bool { persons = append(persons, p); return true })

@@ -52,11 +52,13 @@ var textFields = []string{FieldFirstname, FieldLastname, FieldMail, FieldPhone, 
 // knownFields are all fields this client understands.
 var knownFields = []string{FieldUUID, FieldFirstname, FieldLastname, FieldMail, FieldPhone, FieldNumber, FieldType, FieldOther, FieldAccessType, FieldArchitecture}
 
-// fieldIndex finds a known field by its lower-case name.
+// fieldIndex finds a known field by its lower-case name, or as IPassan
+// spells it (so that reading accessType costs no lower-casing).
 var fieldIndex = func() map[string]int {
-	m := make(map[string]int, len(knownFields))
+	m := make(map[string]int, 2*len(knownFields))
 	for i, f := range knownFields {
 		m[strings.ToLower(f)] = i
+		m[f] = i
 	}
 	return m
 }()
@@ -165,34 +167,64 @@ func (p Person) raw(name string) (json.RawMessage, bool) {
 	return nil, false
 }
 
-// UnmarshalJSON decodes a person tolerantly, in one pass over its members.
+// UnmarshalJSON decodes a person tolerantly, in one pass over its members
+// with the project's one JSON reader (package object), which never panics
+// and names the byte of what it cannot read.
 func (p *Person) UnmarshalJSON(b []byte) error {
+	r := object.NewReader(b)
+	if err := p.read(r); err != nil {
+		return err
+	}
+	return r.End()
+}
+
+// read decodes the person object at r. A field given twice, in any casing,
+// is an error: which of the two is the person's uuid or mail cannot be told.
+func (p *Person) read(r *object.Reader) error {
 	*p = Person{}
-	return eachMember(b, func(key, raw []byte) {
+	return r.Object(func(key []byte) error {
 		field, known := lookupField(key)
 		if known {
+			if p.present&(1<<field) != 0 {
+				return r.Errorf("the person holds %s twice", knownFields[field])
+			}
 			p.present |= 1 << field
 			switch f := knownFields[field]; f {
 			case FieldAccessType:
-				p.AccessType = decodeAccessType(raw)
-				return
+				a, err := readAccessType(r)
+				p.AccessType = a
+				return err
 			case FieldArchitecture:
-				if !isNull(raw) {
+				raw, err := r.Raw()
+				if err == nil && !isNull(raw) {
 					p.Architecture = append(json.RawMessage(nil), raw...)
 				}
-				return
+				return err
 			default:
-				if s, isText := rawText(raw); isText {
+				s, isText, err := r.Text()
+				if err != nil || isText {
 					t, _ := p.text(f)
 					*t = s
-					return
+					return err
 				}
+				// An object or a list where text belongs: kept as it came.
 			}
+		}
+		name := string(key)
+		for k := range p.Extra {
+			if strings.EqualFold(k, name) {
+				return r.Errorf("the person holds %s twice (as %s and %s)", k, k, name)
+			}
+		}
+		raw, err := r.Raw()
+		if err != nil {
+			return err
 		}
 		if p.Extra == nil {
 			p.Extra = map[string]json.RawMessage{}
 		}
-		p.Extra[string(key)] = append(json.RawMessage(nil), raw...)
+		p.Extra[name] = append(json.RawMessage(nil), raw...)
+		return nil
 	})
 }
 
@@ -229,24 +261,6 @@ func (p Person) MarshalJSON() ([]byte, error) {
 }
 
 func isNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
-
-// rawText reads a JSON scalar as text; false for objects and arrays.
-func rawText(raw json.RawMessage) (string, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "", true
-	}
-	switch raw[0] {
-	case '"':
-		return jsonString(raw), true
-	case '{', '[':
-		return "", false
-	case 'n':
-		return "", true
-	default: // a number or a boolean, as written
-		return string(raw), true
-	}
-}
 
 // AccessType holds the four access slots; each is a profile GUID or "".
 type AccessType struct {
@@ -309,36 +323,50 @@ func (a AccessType) object() *object.Object {
 	return o
 }
 
-// decodeAccessType accepts {"doorPermanent": "guid" | null | {"uuid": "guid"}, …},
+// readAccessType accepts {"doorPermanent": "guid" | null | {"uuid": "guid"}, …},
 // null, or [] (what a PHP backend sends for an empty map).
-func decodeAccessType(raw json.RawMessage) AccessType {
+func readAccessType(r *object.Reader) (AccessType, error) {
 	var a AccessType
-	_ = eachMember(raw, func(k, v []byte) { // null or [] are not objects: no slots
-		if dst, ok := a.slot(string(k)); ok {
-			*dst = profileID(v)
+	if r.Type() != object.TypeObject {
+		return a, r.Skip() // null or []: no slots
+	}
+	err := r.Object(func(k []byte) error {
+		dst, ok := a.slot(string(k))
+		if !ok {
+			return nil
 		}
+		id, err := readProfileID(r)
+		*dst = id
+		return err
 	})
-	return a
+	return a, err
 }
 
-func profileID(raw json.RawMessage) string {
-	if s, ok := rawText(raw); ok {
+// readProfileID reads what a slot holds: a GUID, null, the text null, or an
+// object carrying the GUID as uuid, id or guid.
+func readProfileID(r *object.Reader) (string, error) {
+	s, isText, err := r.Text()
+	if err != nil || isText {
 		if strings.EqualFold(s, "null") {
-			return ""
+			return "", err
 		}
-		return strings.TrimSpace(s)
+		return strings.TrimSpace(s), err
+	}
+	raw, err := r.Raw()
+	if err != nil {
+		return "", err
 	}
 	withID, err := object.DecodeObject(raw)
 	if err != nil {
-		return ""
+		return "", nil // a list: no GUID
 	}
 	for _, key := range []string{"uuid", "id", "guid"} {
 		if v, ok := withID.Get(key); ok {
 			s, _ := object.Text(v)
-			return strings.TrimSpace(s)
+			return strings.TrimSpace(s), nil
 		}
 	}
-	return ""
+	return "", nil
 }
 
 // SameProfile compares profile GUIDs as IPassan does: without regard to case.

@@ -122,3 +122,26 @@ func TestCanonicalFieldAndWritable(t *testing.T) {
 	assert.False(t, IsWritable("architecture[name]"))
 	assert.True(t, IsWritable("mail"))
 }
+
+// Broken or ambiguous persons are errors naming the byte, never a panic (the
+// old member walker indexed past the end of `{"a":`) and never a guess.
+func TestPersonDecodingRefusesWhatItCannotRead(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a":`:                            "ends too early",
+		`{"uuid":"x"`:                      "ends too early",
+		`{"uuid":"x",}`:                    "expected a key",
+		`{"accessType":{"doorPermanent":`:  "ends too early",
+		`[{"uuid":"x"}]`:                   "expected an object, got an array",
+		``:                                 "ends too early",
+		`{"uuid":"x"} {}`:                  "unexpected data after the JSON value",
+		`{"uuid":"a","UUID":"b"}`:          "the person holds uuid twice",
+		`{"uuid":"a","badge":1,"BADGE":2}`: "the person holds badge twice (as badge and BADGE)",
+		`{"uuid":"a","mail":"x\u0000","mail":""}`: "the person holds mail twice",
+	} {
+		var p Person
+		err := p.UnmarshalJSON([]byte(in))
+		require.Error(t, err, in)
+		assert.Contains(t, err.Error(), want, in)
+		assert.Contains(t, err.Error(), "at byte", in)
+	}
+}

@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
@@ -158,15 +158,16 @@ func truncate(b []byte, n int) string {
 // decodePerson reads a person given bare or wrapped as {"data": {…}}.
 func decodePerson(body []byte) (Person, error) {
 	var p Person
-	if err := decodeJSON(body, &p); err != nil {
+	if err := p.UnmarshalJSON(body); err != nil {
 		return Person{}, err
 	}
-	if p.UUID == "" {
-		if raw, ok := p.Extra["data"]; ok && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+	if p.UUID == "" && len(p.Extra) == 1 {
+		if raw, ok := p.raw("data"); ok && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
 			var inner Person
-			if err := decodeJSON(raw, &inner); err == nil {
-				return inner, nil
+			if err := inner.UnmarshalJSON(raw); err != nil {
+				return Person{}, fmt.Errorf("data: %w", err)
 			}
+			return inner, nil
 		}
 	}
 	return p, nil
@@ -277,110 +278,138 @@ func listPage[T any](ctx context.Context, c *Client, path, cursor string, limit 
 		cursor = "0"
 	}
 	q.Set("offset", cursor)
-	ans, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q, stream: true})
+	// The page arrives whole (bounded by maxBody) and is read in one pass.
+	ans, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q})
 	if err != nil {
 		return PageInfo{}, err
 	}
-	defer ans.stream.Close()
-	// A page is bounded, so it is read whole and validated once.
-	body, err := io.ReadAll(io.LimitReader(ans.stream, maxBody+1))
-	if err == nil && len(body) > maxBody {
-		err = fmt.Errorf("the page is larger than %d MiB", maxBody>>20)
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return PageInfo{}, c.transportError(ctx, http.MethodGet, APIPrefix+path, err)
-		}
-		return PageInfo{}, &Error{Kind: ErrProtocol, Method: http.MethodGet, Path: APIPrefix + path, Status: ans.status,
-			Message: "the page cannot be read: " + clip(err.Error())}
-	}
+	body := ans.body
 	if e := c.errorIn(http.MethodGet, path, ans.status, body); e != nil {
 		return PageInfo{}, e
 	}
 	info, err := decodePage(body, fn)
 	if err != nil {
 		return info, &Error{Kind: ErrProtocol, Method: http.MethodGet, Path: APIPrefix + path, Status: ans.status,
-			Message: "the page cannot be read: " + clip(c.opts.Redactor.Redact(err.Error()))}
+			Message: fmt.Sprintf("the page at offset %s cannot be read: %s", q.Get("offset"), clip(c.opts.Redactor.Redact(err.Error())))}
 	}
 	return info, nil
 }
 
-// decodePage reads {"data": [...], "next_cursor": …}: validated once, its
-// rows decoded one by one and handed to fn; nothing of the page is kept but
-// what fn keeps. A page without "data" is an error, not an empty site: taking
-// it for one would create a duplicate person.
+// errStopped ends a page early when its consumer has seen enough.
+var errStopped = errors.New("stopped")
+
+// decodePage reads {"data": [...], "next_cursor": …} in one pass with the
+// project's one JSON reader, handing each row to fn as soon as it is read;
+// nothing of the page is kept but what fn keeps. Every row must be an object
+// with a uuid: a null, a number or a person without uuid fails the page,
+// naming the row, rather than being skipped (a skipped person is a person a
+// correlation does not find, and creates again). A page without "data" is
+// an error too, not an empty site. When the page turns out broken after some
+// rows, the caller has them already: Scan uses a page only once it is whole.
 func decodePage[T any](body []byte, fn func(T) bool) (PageInfo, error) {
 	var info PageInfo
-	if !json.Valid(body) {
-		return info, fmt.Errorf("the answer is not valid JSON: %s", truncate(body, 80))
+	r := object.NewReader(body)
+	if t := r.Type(); t != object.TypeObject && t != object.TypeNone {
+		return info, fmt.Errorf("the answer is %s, not a JSON object", t)
 	}
-	var fail error
-	stopped, hasData := false, false
-	err := eachMember(body, func(key, raw []byte) {
-		if fail != nil || stopped {
-			return
-		}
-		switch strings.ToLower(string(key)) {
-		case "data":
+	hasData, hasCursor := false, false
+	err := r.Object(func(key []byte) error {
+		switch {
+		case bytes.EqualFold(key, []byte("data")):
 			if hasData {
-				fail = errors.New("the answer holds data twice")
-				return
+				return errors.New("the answer holds data twice")
 			}
 			hasData = true
-			stopped, fail = decodeRows(raw, &info, fn)
-		case "next_cursor":
-			info.Next, fail = cursorText(raw)
+			return readRows(r, &info, fn)
+		case bytes.EqualFold(key, []byte("next_cursor")):
+			if hasCursor {
+				return errors.New("the answer holds next_cursor twice")
+			}
+			hasCursor = true
+			var err error
+			info.Next, err = readCursor(r)
+			return err
 		}
+		return nil
 	})
 	switch {
-	case err != nil:
-		return info, errors.New("the answer is not a JSON object")
-	case fail == nil && !stopped && !hasData:
-		return info, errors.New("the answer holds no data list")
+	case errors.Is(err, errStopped):
+		return info, nil
+	case err == nil:
+		err = r.End()
 	}
-	return info, fail
+	if err == nil && !hasData {
+		err = errors.New("the answer holds no data list")
+	}
+	return info, err
 }
 
-// cursorText reads next_cursor: a number, text, or null at the end.
-func cursorText(raw []byte) (string, error) {
-	switch {
-	case isNull(raw):
-		return "", nil
-	case raw[0] == '"':
-		return strings.TrimSpace(jsonString(raw)), nil
-	case raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9':
-		return string(raw), nil
+// readCursor reads next_cursor: a number, text, or null at the end.
+func readCursor(r *object.Reader) (string, error) {
+	switch t := r.Type(); t {
+	case object.TypeNull, object.TypeString, object.TypeNumber:
+		s, _, err := r.Text()
+		return strings.TrimSpace(s), err
+	default:
+		return "", r.Errorf("next_cursor is %s", t)
 	}
-	return "", fmt.Errorf("next_cursor is %s", raw)
 }
 
-func decodeRows[T any](raw []byte, info *PageInfo, fn func(T) bool) (stop bool, err error) {
-	if isNull(raw) {
-		return false, nil // "data": null, an empty page
+func readRows[T any](r *object.Reader, info *PageInfo, fn func(T) bool) error {
+	switch t := r.Type(); t {
+	case object.TypeNull:
+		return r.Skip() // "data": null, an empty page
+	case object.TypeArray:
+	default:
+		return fmt.Errorf("data is %s, not a list", t)
 	}
-	if raw[0] != '[' {
-		return false, errors.New("data is not a list")
-	}
-	err = eachElement(raw, func(item []byte) bool {
-		var row T
-		// The page was validated as a whole: a type that decodes itself
-		// (Person) is spared encoding/json's second pass over it.
-		var derr error
-		if u, ok := any(&row).(json.Unmarshaler); ok {
-			derr = u.UnmarshalJSON(item)
-		} else {
-			derr = json.Unmarshal(item, &row)
+	read := rowReader[T]()
+	return r.Array(func(i int) error {
+		if t := r.Type(); t != object.TypeObject {
+			return fmt.Errorf("row %d is %s, not an object", i+1, t)
 		}
-		if derr != nil {
-			err = derr
-			return false
+		item, id, err := read(r)
+		if err != nil {
+			return fmt.Errorf("row %d: %w", i+1, err)
+		}
+		if strings.TrimSpace(id) == "" {
+			return fmt.Errorf("row %d has no uuid", i+1)
 		}
 		info.Rows++
-		if !fn(row) {
-			stop = true
-			return false
+		if !fn(item) {
+			return errStopped
 		}
-		return true
+		return nil
 	})
-	return stop, err
+}
+
+// rowReader reads one row of a list and its uuid: a person with its own
+// decoder, anything else (bases, sites: a handful of rows) from its validated
+// bytes with encoding/json.
+func rowReader[T any]() func(*object.Reader) (T, string, error) {
+	var zero T
+	switch any(zero).(type) {
+	case Person:
+		return any(func(r *object.Reader) (Person, string, error) {
+			var p Person
+			err := p.read(r)
+			return p, p.UUID, err
+		}).(func(*object.Reader) (T, string, error))
+	case Base:
+		return any(readJSONRow(func(b Base) string { return b.UUID })).(func(*object.Reader) (T, string, error))
+	case Site:
+		return any(readJSONRow(func(s Site) string { return s.UUID })).(func(*object.Reader) (T, string, error))
+	}
+	panic(fmt.Sprintf("ipassan: no reader for rows of %T", zero)) // a programming error, found by any test of the list
+}
+
+func readJSONRow[T any](id func(T) string) func(*object.Reader) (T, string, error) {
+	return func(r *object.Reader) (T, string, error) {
+		var item T
+		raw, err := r.Raw()
+		if err == nil {
+			err = json.Unmarshal(raw, &item)
+		}
+		return item, id(item), err
+	}
 }

@@ -2,17 +2,21 @@ package object
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 )
 
 // MaxDepth is how deeply objects and arrays may nest. HelloID's persons nest
 // about eight levels; anything far deeper is hostile or broken input.
 const MaxDepth = 100
+
+// MaxDecodeMemory bounds the memory one decoded value may take. HelloID
+// contexts are limited to 16 MB, and the connector promises to stay under
+// 256 MB whatever the input: a context of 16 MB made of the smallest values
+// (`[{},{},…]`, `[0,0,…]`, thousands of tiny keys) fits below this bound,
+// while shapes that cost far more memory than bytes (arrays of one-element
+// arrays nested twenty deep) are refused before anything is built.
+const MaxDecodeMemory = 192 << 20
 
 // Decode parses one JSON value. Objects become *Object, arrays []any, numbers
 // json.Number (so "500" and 500 keep their text), strings, bools and nil stay
@@ -20,17 +24,21 @@ const MaxDepth = 100
 // they are for PowerShell's ConvertFrom-Json: the binary cannot know which one
 // HelloID meant.
 //
-// It is a small recursive-descent parser rather than encoding/json's token
-// stream: a plan reads tens of thousands of persons, and this is about ten
-// times faster while checking the same grammar.
+// It reads the input twice with the scanner of scan.go: the first pass
+// validates it, counts the entries of every large container and adds up the
+// memory the result will take (refusing more than MaxDecodeMemory); the
+// second builds the result with every slice allocated at its final size, so
+// decoding leaves no garbage behind and a context of millions of tiny values
+// costs a small multiple of its size (measured in
+// internal/helloid/limits_test.go).
 func Decode(data []byte) (any, error) {
-	p := parser{b: data}
-	v, err := p.value(0)
+	d := decoder{s: scanner{b: data}}
+	v, err := d.decode()
 	if err != nil {
 		return nil, err
 	}
-	if p.skipSpace(); p.i < len(p.b) {
-		return nil, fmt.Errorf("unexpected data after the JSON value at byte %d", p.i)
+	if d.s.skipSpace(); d.s.i < len(d.s.b) {
+		return nil, d.s.errorAt("unexpected data after the JSON value")
 	}
 	return v, nil
 }
@@ -48,343 +56,25 @@ func DecodeObject(data []byte) (*Object, error) {
 	return o, nil
 }
 
-var errTruncated = errors.New("the JSON ends too early (truncated input?)")
-
-type parser struct {
-	b    []byte
-	i    int
-	path []string          // keys and indexes down to the value being parsed, for messages
-	keys map[string]string // keys seen, so that repeated keys share one string
-}
-
-// key reads an object key, reusing the string of an earlier equal key.
-func (p *parser) key() (string, error) {
-	start := p.i + 1
-	for j := start; j < len(p.b) && j-start < 64; j++ {
-		if c := p.b[j]; c == '"' {
-			if k, ok := p.keys[string(p.b[start:j])]; ok {
-				p.i = j + 1
-				return k, nil
-			}
-			break
-		} else if c == '\\' || c < 0x20 {
-			break
-		}
+// DecodeEach parses a JSON array one element at a time, handing each to fn
+// and keeping none: a file of fifty thousand persons never exists as one tree.
+// It stops at fn's first error.
+func DecodeEach(data []byte, fn func(index int, v any) error) error {
+	r := NewReader(data)
+	if r.Type() != TypeArray {
+		return r.s.unexpected("a JSON array")
 	}
-	k, err := p.string()
-	if err == nil && len(k) <= 64 {
-		if p.keys == nil {
-			p.keys = map[string]string{}
-		}
-		p.keys[k] = k
-	}
-	return k, err
-}
-
-func (p *parser) skipSpace() {
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
-	}
-}
-
-// unexpected reports the byte at p.i, or truncation at the end.
-func (p *parser) unexpected(want string) error {
-	if p.i >= len(p.b) {
-		return errTruncated
-	}
-	return fmt.Errorf("invalid JSON at byte %d: unexpected %q, expected %s", p.i, p.b[p.i], want)
-}
-
-func (p *parser) where() string {
-	if len(p.path) == 0 {
-		return "the top-level object"
-	}
-	var b strings.Builder
-	for i, part := range p.path {
-		if i > 0 && !strings.HasPrefix(part, "[") {
-			b.WriteByte('.')
-		}
-		b.WriteString(part)
-	}
-	return b.String()
-}
-
-func (p *parser) value(depth int) (any, error) {
-	p.skipSpace()
-	if p.i >= len(p.b) {
-		return nil, errTruncated
-	}
-	switch c := p.b[p.i]; {
-	case c == '{' || c == '[':
-		if depth >= MaxDepth {
-			return nil, fmt.Errorf("the JSON nests deeper than %d levels at %s", MaxDepth, p.where())
-		}
-		if c == '{' {
-			return p.object(depth + 1)
-		}
-		return p.array(depth + 1)
-	case c == '"':
-		return p.string()
-	case c == '-' || (c >= '0' && c <= '9'):
-		return p.number()
-	case c == 't':
-		return true, p.literal("true")
-	case c == 'f':
-		return false, p.literal("false")
-	case c == 'n':
-		return nil, p.literal("null")
-	}
-	return nil, p.unexpected("a value")
-}
-
-func (p *parser) literal(word string) error {
-	for k := 0; k < len(word); k++ {
-		if p.i >= len(p.b) {
-			return errTruncated
-		}
-		if p.b[p.i] != word[k] {
-			return p.unexpected(strconv.Quote(word))
-		}
-		p.i++
-	}
-	return nil
-}
-
-func (p *parser) object(depth int) (*Object, error) {
-	p.i++ // {
-	o := New()
-	p.skipSpace()
-	if p.i < len(p.b) && p.b[p.i] == '}' {
-		p.i++
-		return o, nil
-	}
-	for {
-		p.skipSpace()
-		if p.i >= len(p.b) || p.b[p.i] != '"' {
-			return nil, p.unexpected("a key")
-		}
-		key, err := p.key()
+	err := r.Array(func(n int) error {
+		v, err := r.Value()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		p.skipSpace()
-		if p.i >= len(p.b) || p.b[p.i] != ':' {
-			return nil, p.unexpected("':'")
-		}
-		p.i++
-		if o.Has(key) {
-			return nil, fmt.Errorf("%s has the key %q twice (as %q and %q); keys are case-insensitive",
-				p.where(), key, o.Spelling(key), key)
-		}
-		p.path = append(p.path, key)
-		v, err := p.value(depth)
-		p.path = p.path[:len(p.path)-1]
-		if err != nil {
-			return nil, err
-		}
-		o.Set(key, v)
-		p.skipSpace()
-		if p.i >= len(p.b) {
-			return nil, errTruncated
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
-			return o, nil
-		default:
-			return nil, p.unexpected("',' or '}'")
-		}
-	}
-}
-
-func (p *parser) array(depth int) ([]any, error) {
-	p.i++ // [
-	out := []any{}
-	p.skipSpace()
-	if p.i < len(p.b) && p.b[p.i] == ']' {
-		p.i++
-		return out, nil
-	}
-	for {
-		p.path = append(p.path, "["+strconv.Itoa(len(out))+"]")
-		v, err := p.value(depth)
-		p.path = p.path[:len(p.path)-1]
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-		p.skipSpace()
-		if p.i >= len(p.b) {
-			return nil, errTruncated
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
-			return out, nil
-		default:
-			return nil, p.unexpected("',' or ']'")
-		}
-	}
-}
-
-// string reads a JSON string at p.b[p.i] == '"'. Without escapes it is one
-// copy; with them it is decoded, \uXXXX surrogate pairs included.
-func (p *parser) string() (string, error) {
-	start := p.i + 1
-	for j := start; j < len(p.b); j++ {
-		switch c := p.b[j]; {
-		case c == '"':
-			p.i = j + 1
-			return validUTF8(p.b[start:j]), nil
-		case c == '\\':
-			return p.escapedString(start)
-		case c < 0x20:
-			p.i = j
-			return "", p.unexpected("no control character inside a string")
-		}
-	}
-	p.i = len(p.b)
-	return "", errTruncated
-}
-
-func (p *parser) escapedString(start int) (string, error) {
-	out := make([]byte, 0, 32)
-	j := start
-	for j < len(p.b) {
-		c := p.b[j]
-		switch {
-		case c == '"':
-			p.i = j + 1
-			return validUTF8(out), nil
-		case c < 0x20:
-			p.i = j
-			return "", p.unexpected("no control character inside a string")
-		case c != '\\':
-			out = append(out, c)
-			j++
-			continue
-		}
-		if j+1 >= len(p.b) {
-			p.i = len(p.b)
-			return "", errTruncated
-		}
-		switch e := p.b[j+1]; e {
-		case '"', '\\', '/':
-			out = append(out, e)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r, n, err := p.unicodeEscape(j)
-			if err != nil {
-				return "", err
-			}
-			out = utf8.AppendRune(out, r)
-			j += n
-			continue
-		default:
-			p.i = j + 1
-			return "", p.unexpected("a valid escape")
-		}
-		j += 2
-	}
-	p.i = len(p.b)
-	return "", errTruncated
-}
-
-// validUTF8 makes text of string bytes, replacing bytes that are not UTF-8
-// with U+FFFD as encoding/json does (callers that must refuse such input check
-// it before decoding, as package helloid does).
-func validUTF8(b []byte) string {
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
-}
-
-// unicodeEscape reads \uXXXX at p.b[j], and a following low surrogate when
-// the first is a high one. It returns the rune and the bytes consumed.
-func (p *parser) unicodeEscape(j int) (rune, int, error) {
-	hex4 := func(at int) (rune, error) {
-		if at+6 > len(p.b) {
-			return 0, errTruncated
-		}
-		n, err := strconv.ParseUint(string(p.b[at+2:at+6]), 16, 32)
-		if err != nil {
-			p.i = at
-			return 0, p.unexpected("four hex digits after \\u")
-		}
-		return rune(n), nil
-	}
-	r, err := hex4(j)
+		return fn(n, v)
+	})
 	if err != nil {
-		return 0, 0, err
+		return err
 	}
-	if utf16.IsSurrogate(r) && j+12 <= len(p.b) && p.b[j+6] == '\\' && p.b[j+7] == 'u' {
-		if r2, err := hex4(j + 6); err == nil {
-			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-				return dec, 12, nil
-			}
-		}
-	}
-	if utf16.IsSurrogate(r) {
-		r = utf8.RuneError // a lone surrogate, as encoding/json reads it
-	}
-	return r, 6, nil
-}
-
-// number reads -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? as json.Number.
-func (p *parser) number() (json.Number, error) {
-	start := p.i
-	digits := func() int {
-		n := 0
-		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-			p.i++
-			n++
-		}
-		return n
-	}
-	if p.b[p.i] == '-' {
-		p.i++
-	}
-	switch {
-	case p.i < len(p.b) && p.b[p.i] == '0':
-		p.i++
-	case digits() == 0:
-		return "", p.unexpected("a digit")
-	}
-	if p.i < len(p.b) && p.b[p.i] == '.' {
-		p.i++
-		if digits() == 0 {
-			return "", p.unexpected("a digit after '.'")
-		}
-	}
-	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
-		p.i++
-		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
-			p.i++
-		}
-		if digits() == 0 {
-			return "", p.unexpected("a digit in the exponent")
-		}
-	}
-	return json.Number(p.b[start:p.i]), nil
+	return r.End()
 }
 
 // Kind names the JSON type of a decoded value, for error messages.
@@ -406,45 +96,361 @@ func Kind(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// DecodeEach parses a JSON array one element at a time, handing each to fn
-// and keeping none: a file of fifty thousand persons never exists as one tree.
-// It stops at fn's first error.
-func DecodeEach(data []byte, fn func(index int, v any) error) error {
-	p := parser{b: data}
-	p.skipSpace()
-	if p.i >= len(p.b) || p.b[p.i] != '[' {
-		return p.unexpected("a JSON array")
+// inline is how many entries of a container are gathered on the stack before
+// the container's counted size (from the first pass) is needed.
+const inline = 8
+
+// decoder holds the two passes over one value.
+type decoder struct {
+	s        scanner
+	counts   []int32 // entries of each container with more than inline of them, in the order their entry inline+1 is reached
+	next     int     // the next count the build pass takes
+	cost     int     // memory the result will take, as the first pass adds it up
+	values   int     // values in the input, for the message when it is too much
+	budget   int     // most cost allowed; 0 means MaxDecodeMemory
+	keysSeen int
+	keys     map[string]string
+}
+
+// decode measures the value at d.s.i, then builds it.
+func (d *decoder) decode() (any, error) {
+	d.s.skipSpace()
+	start, depth := d.s.i, len(d.s.frames)
+	d.counts, d.next, d.cost, d.values, d.keysSeen = d.counts[:0], 0, 0, 0, 0
+	d.s.rawKeys = true // measure only needs their length
+	err := d.measure()
+	d.s.rawKeys = false
+	if err != nil {
+		return nil, err
 	}
-	p.i++
-	for n := 0; ; n++ {
-		p.skipSpace()
-		if n == 0 && p.i < len(p.b) && p.b[p.i] == ']' {
-			p.i++
-			break
+	budget := d.budget
+	if budget <= 0 {
+		budget = MaxDecodeMemory
+	}
+	if d.cost > budget {
+		return nil, fmt.Errorf("the JSON value at byte %d holds %d values, which would take about %d MiB of memory, more than the %d MiB allowed",
+			start, d.values, d.cost>>20, budget>>20)
+	}
+	d.s.i, d.s.frames = start, d.s.frames[:depth]
+	return d.build()
+}
+
+// Memory the build pass takes, as Go allocates it: an 8-byte Object, 32
+// bytes of object data and 32 a member; 16 an array element (its interface)
+// and 24 for the slice header a non-empty array is boxed in; 16 for a boxed
+// string or number, plus its text.
+const (
+	costObject     = 8
+	costObjectData = 32
+	costMember     = 32
+	costElement    = 16
+	costArrayBox   = 24
+	costScalarBox  = 16
+	costIndexSlot  = 4
+	costIndex      = 24 // the foldIndex holding the slots
+	costCount      = 24 // a count of the first pass, with its slice's growth
+	costInterned   = 96 // an entry of the key map, with its growth
+)
+
+// sizeClasses are the sizes Go's allocator rounds a small allocation up to
+// (runtime/sizeclasses.go); larger ones take whole 8 KiB pages.
+var sizeClasses = [...]int{8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256,
+	288, 320, 352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792, 2048,
+	2304, 2688, 3072, 3200, 3456, 4096, 4864, 5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728, 10240, 10880,
+	12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768}
+
+// allocSize is what an allocation of n bytes takes.
+func allocSize(n int) int {
+	if n <= 0 {
+		return 0
+	}
+	if n > sizeClasses[len(sizeClasses)-1] {
+		return (n + 8191) &^ 8191
+	}
+	lo, hi := 0, len(sizeClasses)-1
+	for lo < hi {
+		if mid := (lo + hi) / 2; sizeClasses[mid] < n {
+			lo = mid + 1
+		} else {
+			hi = mid
 		}
-		p.path = append(p.path[:0], "["+strconv.Itoa(n)+"]")
-		v, err := p.value(1)
+	}
+	return sizeClasses[lo]
+}
+
+// pointersSize is what an allocation of n bytes holding pointers takes: from
+// 512 bytes on, Go puts an 8-byte header in front of each small object.
+func pointersSize(n int) int {
+	if n > 512 && n <= sizeClasses[len(sizeClasses)-1]-8 {
+		n += 8
+	}
+	return allocSize(n)
+}
+
+// textSize is what the bytes of a string take: short ones share 16-byte
+// blocks (Go's tiny allocator), one-byte ones are static.
+func textSize(n int) int {
+	switch {
+	case n <= 1:
+		return 0
+	case n < 16:
+		return (n + 7) &^ 7
+	}
+	return allocSize(n)
+}
+
+// measure validates the value at d.s.i, counts its large containers and adds
+// up what building it will cost.
+func (d *decoder) measure() error {
+	s := &d.s
+	s.skipSpace()
+	if s.i >= len(s.b) {
+		return s.truncated()
+	}
+	d.values++
+	switch c := s.b[s.i]; {
+	case c == '{':
+		n, slot := 0, -1
+		err := s.members(func(key []byte) error {
+			if n++; n == inline+1 {
+				slot = len(d.counts)
+				d.counts = append(d.counts, 0)
+			}
+			// key is as written: escapes make it longer than the key is.
+			d.cost += textSize(len(key)) // whether interned or not
+			if d.keysSeen++; d.keysSeen <= maxKeys && len(key) <= maxInterned {
+				d.cost += costInterned
+			}
+			if hasByte(key, '\\') {
+				d.cost += allocSize(len(key)) // unescaped into new bytes first
+			}
+			return d.measure()
+		})
 		if err != nil {
 			return err
 		}
-		if err := fn(n, v); err != nil {
+		if slot >= 0 {
+			d.counts[slot] = int32(n)
+			d.cost += costCount
+		}
+		d.cost += costObject
+		if n > 0 {
+			d.cost += costObjectData + pointersSize(n*costMember)
+		}
+		if n > indexFrom {
+			d.cost += costIndex + allocSize(indexSlots(n)*costIndexSlot)
+		}
+		return nil
+	case c == '[':
+		n, slot := 0, -1
+		err := s.elements(func(int) error {
+			if n++; n == inline+1 {
+				slot = len(d.counts)
+				d.counts = append(d.counts, 0)
+			}
+			return d.measure()
+		})
+		if err != nil {
 			return err
 		}
-		p.skipSpace()
-		if p.i >= len(p.b) {
-			return errTruncated
+		if slot >= 0 {
+			d.counts[slot] = int32(n)
+			d.cost += costCount
 		}
-		if p.b[p.i] == ']' {
-			p.i++
-			break
+		if n > 0 {
+			d.cost += costArrayBox + pointersSize(n*costElement)
 		}
-		if p.b[p.i] != ',' {
-			return p.unexpected("',' or ']'")
+		return nil
+	case c == '"':
+		end, escaped, err := s.stringEnd()
+		if err != nil {
+			return err
 		}
-		p.i++
+		if n := end - s.i - 2; n > 0 {
+			d.cost += costScalarBox + textSize(n)
+			if escaped {
+				d.cost += allocSize(n) // unescaped into new bytes first
+			}
+		}
+		s.i = end
+		return nil
+	case c == '-' || c >= '0' && c <= '9':
+		n, err := s.number()
+		if len(n) > 1 {
+			d.cost += costScalarBox + textSize(len(n))
+		}
+		return err
 	}
-	if p.skipSpace(); p.i < len(p.b) {
-		return fmt.Errorf("unexpected data after the JSON value at byte %d", p.i)
+	return s.skip()
+}
+
+// emptyArray is every empty array: sharing one costs nothing, as appending to
+// it allocates a new one.
+var emptyArray any = []any{}
+
+// digits are the one-digit numbers, boxed once.
+var digits = func() (d [10]any) {
+	for i := range d {
+		d[i] = json.Number(string(rune('0' + i)))
 	}
-	return nil
+	return d
+}()
+
+// build makes the value at d.s.i, which measure has validated.
+func (d *decoder) build() (any, error) {
+	s := &d.s
+	s.skipSpace()
+	switch c := s.b[s.i]; {
+	case c == '{':
+		return d.object()
+	case c == '[':
+		return d.array()
+	case c == '"':
+		start := s.i
+		end, _, err := s.stringEnd()
+		s.i = end
+		if err != nil {
+			return nil, err
+		}
+		return validUTF8Text(s.b[start:end]), nil
+	case c == '-' || c >= '0' && c <= '9':
+		n, err := s.number()
+		if err != nil {
+			return nil, err
+		}
+		if len(n) == 1 {
+			return digits[n[0]-'0'], nil
+		}
+		return json.Number(n), nil
+	case c == 't':
+		return true, s.literal("true")
+	case c == 'f':
+		return false, s.literal("false")
+	}
+	return nil, s.literal("null")
+}
+
+func (d *decoder) object() (*Object, error) {
+	o := New()
+	var small [inline]member
+	n := 0
+	err := d.s.members(func(raw []byte) error {
+		key := d.key(raw)
+		var at int
+		if n > inline {
+			at = o.find(key)
+		} else {
+			at = findIn(small[:n], key)
+		}
+		if at >= 0 {
+			spelled := small[:n]
+			if n > inline {
+				spelled = o.d.members
+			}
+			return &Error{Offset: d.s.frames[len(d.s.frames)-1].keyStart, Msg: fmt.Sprintf("%s has the key %q twice (as %q and %q); keys are case-insensitive",
+				d.s.where(), key, spelled[at].key, key)}
+		}
+		if n == inline {
+			// The count is taken where the first pass recorded it: on
+			// reaching this entry, before anything nested in it.
+			o.d = &objectData{members: make([]member, inline, d.take())}
+			copy(o.d.members, small[:])
+			if cap(o.d.members) > indexFrom {
+				o.d.reindex()
+			}
+		}
+		v, err := d.build()
+		if err != nil {
+			return err
+		}
+		if n < inline {
+			small[n] = member{key, v}
+		} else {
+			o.d.add(key, v)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 && n <= inline {
+		o.d = &objectData{members: append([]member(nil), small[:n]...)}
+	}
+	return o, nil
+}
+
+func findIn(members []member, key string) int {
+	for i := range members {
+		if k := members[i].key; k == key || strings.EqualFold(k, key) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (d *decoder) array() (any, error) {
+	var small [inline]any
+	var out []any
+	n := 0
+	err := d.s.elements(func(int) error {
+		if n == inline {
+			out = make([]any, inline, d.take()) // see object
+			copy(out, small[:])
+		}
+		v, err := d.build()
+		if err != nil {
+			return err
+		}
+		if n < inline {
+			small[n] = v
+		} else {
+			out = append(out, v)
+		}
+		n++
+		return nil
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case n == 0:
+		return emptyArray, nil
+	case n <= inline:
+		out = append([]any(nil), small[:n]...)
+	}
+	return out, nil
+}
+
+// take is the counted size of the container being built.
+func (d *decoder) take() int {
+	n := d.counts[d.next]
+	d.next++
+	return int(n)
+}
+
+// maxInterned and maxKeys bound key interning: a key repeated in every
+// person of a list shares one string, while a flood of distinct keys does not
+// grow a map of them.
+const (
+	maxInterned = 64
+	maxKeys     = 1024
+)
+
+// key makes the string of an object key, sharing the string of an earlier
+// equal key.
+func (d *decoder) key(raw []byte) string {
+	if len(raw) > maxInterned {
+		return validUTF8(raw)
+	}
+	if k, ok := d.keys[string(raw)]; ok {
+		return k
+	}
+	k := validUTF8(raw)
+	if len(d.keys) < maxKeys {
+		if d.keys == nil {
+			d.keys = make(map[string]string, 32)
+		}
+		d.keys[k] = k
+	}
+	return k
 }

@@ -2,30 +2,55 @@ package object
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/repotest"
 )
 
-// FuzzDecode: the hand-written parser accepts exactly the JSON encoding/json
-// accepts (but for keys repeated without regard to case, and nesting beyond
-// MaxDepth, which it refuses on purpose), never panics, and what it decodes
-// encodes back to the same value.
-func FuzzDecode(f *testing.F) {
+func fuzzSeeds(f *testing.F) {
 	for _, seed := range repotest.Seeds(f, "context") {
 		f.Add(seed)
 	}
-	for _, s := range []string{`{"a":"\ud83d\ude00\u00e9\n"}`, `[1,-0.5e+3,true,null]`, `"\ud800"`, `{"A":1,"a":2}`} {
+	for _, s := range []string{`{"a":"\ud83d\ude00\u00e9\n"}`, `[1,-0.5e+3,true,null]`, `"\ud800"`, `{"A":1,"a":2}`,
+		`{"a":`, `{"a"`, `[`, `"\u12`, `"\`, `{"data":[{"uuid":"x"},null,42,"x",[]],"next_cursor":5}`, `-`, `0.`, `1e`, `tru`,
+		"\xff", `{"\u00e9":1}`, `[[[[]]]]`, `{} x`, ` `} {
 		f.Add([]byte(s))
 	}
+}
+
+// deliberate reports the refusals that are on purpose, not JSON's grammar:
+// keys repeated without regard to case, nesting beyond MaxDepth.
+func deliberate(err error) bool {
+	return strings.Contains(err.Error(), "twice") || strings.Contains(err.Error(), "nests deeper")
+}
+
+// positioned fails unless err is an *Error pointing inside the input.
+func positioned(t *testing.T, err error, data []byte) {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("%v is not an *object.Error", err)
+	}
+	if e.Offset < 0 || e.Offset > len(data) {
+		t.Fatalf("offset %d outside the %d bytes of %q", e.Offset, len(data), data)
+	}
+}
+
+// FuzzDecode: on any bytes, the parser never panics, accepts exactly the JSON
+// encoding/json accepts (but for its deliberate refusals), names the byte of
+// what it refuses, and what it decodes encodes back to the same value.
+func FuzzDecode(f *testing.F) {
+	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := Decode(data)
 		valid := json.Valid(data)
 		if err != nil {
-			if valid && !strings.Contains(err.Error(), "twice") && !strings.Contains(err.Error(), "nests deeper") {
+			if valid && !deliberate(err) {
 				t.Fatalf("valid JSON refused: %v\n%q", err, data)
 			}
+			positioned(t, err, data)
 			return
 		}
 		if !valid {
@@ -42,6 +67,55 @@ func FuzzDecode(f *testing.F) {
 		twice, _ := Marshal(again)
 		if string(once) != string(twice) {
 			t.Fatalf("round trip changed %q into %q", once, twice)
+		}
+	})
+}
+
+// walk reads every value through the Reader's methods, as the IPassan client
+// does.
+func walk(r *Reader) error {
+	switch r.Type() {
+	case TypeObject:
+		return r.Object(func(key []byte) error {
+			if len(key)%2 == 0 {
+				return walk(r)
+			}
+			return nil // left to the Reader to skip
+		})
+	case TypeArray:
+		return r.Array(func(i int) error {
+			if i%3 == 1 {
+				_, err := r.Raw()
+				return err
+			}
+			return walk(r)
+		})
+	case TypeNone:
+		return r.Skip()
+	}
+	_, _, err := r.Text()
+	return err
+}
+
+// FuzzReader: the walker behind IPassan's pages and persons never panics on
+// any bytes, agrees with encoding/json on what is JSON, and names the byte of
+// what it refuses.
+func FuzzReader(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := NewReader(data)
+		err := walk(r)
+		if err == nil {
+			err = r.End()
+		}
+		valid := json.Valid(data)
+		switch {
+		case err == nil && !valid:
+			t.Fatalf("invalid JSON accepted: %q", data)
+		case err != nil && valid && !deliberate(err):
+			t.Fatalf("valid JSON refused: %v\n%q", err, data)
+		case err != nil:
+			positioned(t, err, data)
 		}
 	})
 }

@@ -8,98 +8,92 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Object is an ordered JSON object with case-insensitive keys. Use New.
-type Object struct {
-	keys  []string       // as first spelled, in order
-	vals  []any          // values, parallel to keys
-	index map[string]int // folded key -> position; only for large objects
+//
+// An Object is one pointer: an empty one, the commonest value of large
+// hostile inputs, costs eight bytes.
+type Object struct{ d *objectData }
+
+type objectData struct {
+	members []member
+	index   *foldIndex // only for objects of more than indexFrom keys
+}
+
+type member struct {
+	key string // as first spelled
+	val any
 }
 
 // New returns an empty object.
 func New() *Object { return &Object{} }
 
-// fold is the index key of a key: the same for two keys exactly when
-// strings.EqualFold says they are equal (the small-object path), so whether a
-// key is found never depends on an object's size.
-func fold(key string) string {
-	ascii := true
-	for i := 0; i < len(key); i++ {
-		if key[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToUpper(key) // the least of an ASCII letter's orbit is its capital
-	}
-	var b strings.Builder
-	for _, r := range key {
-		// The smallest rune of r's case-folding orbit stands for all of them.
-		least := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			least = min(least, f)
-		}
-		b.WriteRune(least)
-	}
-	return b.String()
-}
-
-// indexFrom is the size from which an object keeps a map of its keys; most
-// JSON objects are smaller, and a few EqualFold comparisons beat building a map.
+// indexFrom is the size from which an object keeps an index of its keys; most
+// JSON objects are smaller, and a few EqualFold comparisons beat hashing.
 const indexFrom = 12
 
 // find returns the position of key (any casing), or -1.
 func (o *Object) find(key string) int {
-	if o.index != nil {
-		if i, ok := o.index[fold(key)]; ok {
-			return i
-		}
+	if o == nil || o.d == nil {
 		return -1
 	}
-	for i, k := range o.keys {
-		if k == key || strings.EqualFold(k, key) {
-			return i
-		}
+	if o.d.index != nil {
+		return o.d.index.find(o.d.members, key)
 	}
-	return -1
+	return findIn(o.d.members, key)
+}
+
+// add appends a member whose key is not there yet.
+func (d *objectData) add(key string, v any) {
+	d.members = append(d.members, member{key, v})
+	switch {
+	case d.index != nil && d.index.roomFor(len(d.members)):
+		d.index.insert(d.members, len(d.members)-1)
+	case len(d.members) > indexFrom:
+		d.reindex()
+	}
+}
+
+func (d *objectData) reindex() {
+	d.index = newFoldIndex(max(cap(d.members), len(d.members)))
+	for i := range d.members {
+		d.index.insert(d.members, i)
+	}
 }
 
 // Len is the number of keys.
 func (o *Object) Len() int {
-	if o == nil {
+	if o == nil || o.d == nil {
 		return 0
 	}
-	return len(o.keys)
+	return len(o.d.members)
 }
 
 // Keys returns the keys in order, spelled as they arrived.
 func (o *Object) Keys() []string {
-	if o == nil {
+	if o.Len() == 0 {
 		return nil
 	}
-	return append([]string(nil), o.keys...)
+	keys := make([]string, len(o.d.members))
+	for i, m := range o.d.members {
+		keys[i] = m.key
+	}
+	return keys
 }
 
 // Get returns the value under key, matched case-insensitively.
 func (o *Object) Get(key string) (any, bool) {
-	if o == nil {
-		return nil, false
-	}
 	i := o.find(key)
 	if i < 0 {
 		return nil, false
 	}
-	return o.vals[i], true
+	return o.d.members[i].val, true
 }
 
 // Has reports whether key is present (even with a null value).
 func (o *Object) Has(key string) bool {
-	_, ok := o.Get(key)
-	return ok
+	return o.find(key) >= 0
 }
 
 // Object returns the nested object under key, or nil when there is none.
@@ -111,11 +105,8 @@ func (o *Object) Object(key string) *Object {
 
 // Spelling returns the key as it was spelled in the object, or "" when absent.
 func (o *Object) Spelling(key string) string {
-	if o == nil {
-		return ""
-	}
 	if i := o.find(key); i >= 0 {
-		return o.keys[i]
+		return o.d.members[i].key
 	}
 	return ""
 }
@@ -124,49 +115,35 @@ func (o *Object) Spelling(key string) string {
 // spelling; a new key goes last.
 func (o *Object) Set(key string, v any) {
 	if i := o.find(key); i >= 0 {
-		o.vals[i] = v
+		o.d.members[i].val = v
 		return
 	}
-	o.keys = append(o.keys, key)
-	o.vals = append(o.vals, v)
-	switch {
-	case o.index != nil:
-		o.index[fold(key)] = len(o.keys) - 1
-	case len(o.keys) > indexFrom:
-		o.reindex()
+	if o.d == nil {
+		o.d = &objectData{}
 	}
-}
-
-func (o *Object) reindex() {
-	o.index = make(map[string]int, len(o.keys))
-	for i, k := range o.keys {
-		o.index[fold(k)] = i
-	}
+	o.d.add(key, v)
 }
 
 // Delete removes key (in any casing) if present.
 func (o *Object) Delete(key string) {
-	if o == nil {
-		return
-	}
 	i := o.find(key)
 	if i < 0 {
 		return
 	}
-	o.keys = append(o.keys[:i], o.keys[i+1:]...)
-	o.vals = append(o.vals[:i], o.vals[i+1:]...)
-	if o.index != nil {
-		o.reindex()
+	o.d.members = append(o.d.members[:i], o.d.members[i+1:]...)
+	o.d.index = nil
+	if len(o.d.members) > indexFrom {
+		o.d.reindex()
 	}
 }
 
 // Each calls fn for every key in order.
 func (o *Object) Each(fn func(key string, v any)) {
-	if o == nil {
+	if o.Len() == 0 {
 		return
 	}
-	for i, k := range o.keys {
-		fn(k, o.vals[i])
+	for _, m := range o.d.members {
+		fn(m.key, m.val)
 	}
 }
 
@@ -176,7 +153,16 @@ func (o *Object) Clone() *Object {
 		return nil
 	}
 	c := New()
-	o.Each(func(k string, v any) { c.Set(k, cloneValue(v)) })
+	if o.Len() == 0 {
+		return c
+	}
+	c.d = &objectData{members: make([]member, len(o.d.members))}
+	for i, m := range o.d.members {
+		c.d.members[i] = member{m.key, cloneValue(m.val)}
+	}
+	if o.d.index != nil {
+		c.d.reindex()
+	}
 	return c
 }
 
@@ -193,6 +179,13 @@ func cloneValue(v any) any {
 	default:
 		return v
 	}
+}
+
+func (o *Object) members() []member {
+	if o.Len() == 0 {
+		return nil
+	}
+	return o.d.members
 }
 
 // Path follows a dotted path such as "Person.PrimaryContract.Title.Name",
@@ -242,15 +235,15 @@ func (o *Object) MarshalJSON() ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	buf.WriteByte('{')
-	for i, k := range o.keys {
+	for i, m := range o.members() {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		if err := writeJSON(&buf, k); err != nil {
+		if err := writeJSON(&buf, m.key); err != nil {
 			return nil, err
 		}
 		buf.WriteByte(':')
-		if err := writeJSON(&buf, o.vals[i]); err != nil {
+		if err := writeJSON(&buf, m.val); err != nil {
 			return nil, err
 		}
 	}
