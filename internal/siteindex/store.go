@@ -138,10 +138,14 @@ func (ix Index) Lookup(ctx context.Context, now time.Time, field, value string) 
 		return nil, err
 	}
 	defer func() { _ = f.Close() }()
+	return ix.lookupIn(f, size, key, now, col, value)
+}
 
+// lookupIn is Lookup's work on an open file of size bytes.
+func (ix Index) lookupIn(f io.ReaderAt, size int64, key normKey, now time.Time, col int, value string) ([]string, error) {
 	want := []byte(strings.TrimSpace(value))
-	var found []string
-	_, _, err = readIndex(f, size, ix.judge(key, now), func(r *record) error {
+	found := []string{}
+	_, _, err := readIndex(f, size, ix.judge(key, now), func(r *record) error {
 		if r.present[col] && bytes.EqualFold(bytes.TrimSpace(r.values[col]), want) {
 			found = appendUUID(found, string(r.uuid))
 		}
@@ -149,9 +153,6 @@ func (ix Index) Lookup(ctx context.Context, now time.Time, field, value string) 
 	})
 	if err != nil {
 		return nil, ix.withPath(err)
-	}
-	if found == nil {
-		found = []string{}
 	}
 	return found, nil
 }
