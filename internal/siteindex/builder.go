@@ -1,9 +1,7 @@
 package siteindex
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -86,7 +84,7 @@ func (b *Builder) Add(uuid string, values map[string]string) error {
 	if b.done {
 		return &Error{Kind: ErrUnwritable, Path: b.ix.Path, Detail: "the builder was already saved or discarded"}
 	}
-	b.enc.entry(journalOp{uuid: uuid, values: vals, present: present}.record())
+	b.enc.opEntry(journalOp{uuid: uuid, values: vals, present: present})
 	return nil
 }
 
@@ -174,12 +172,17 @@ func (b *Builder) Save(ctx context.Context) error {
 				final[id] = nil
 			}
 		}
-		d := &decoder{r: bufio.NewReaderSize(b.spool, 64<<10), nfields: len(b.key.fields)}
+		d := newDecoder(b.spool)
+		d.nfields = len(b.key.fields)
 		var r record
 		for {
-			tag, err := d.r.ReadByte()
-			if errors.Is(err, io.EOF) {
+			end, err := d.atEnd()
+			if end {
 				break
+			}
+			var tag byte
+			if err == nil {
+				tag, err = d.byte()
 			}
 			if err == nil && tag != tagEntry {
 				err = defect("a record of kind %d in the spool", tag)
@@ -196,7 +199,7 @@ func (b *Builder) Save(ctx context.Context) error {
 		}
 		for _, id := range order {
 			if op := final[id]; op != nil {
-				enc.entry(op.record())
+				enc.opEntry(*op)
 			}
 		}
 		for _, op := range replay {

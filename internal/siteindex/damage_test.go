@@ -182,7 +182,7 @@ func writeVersion(t *testing.T, ix Index, version int) {
 		for _, p := range people {
 			values, present, err := key.valuesFrom(p.values)
 			require.NoError(t, err)
-			enc.entry(journalOp{uuid: p.uuid, values: values, present: present}.record())
+			enc.opEntry(journalOp{uuid: p.uuid, values: values, present: present})
 		}
 		return nil
 	}))

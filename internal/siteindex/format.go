@@ -145,6 +145,13 @@ func (e *encoder) entry(r *record) {
 	e.entries++
 }
 
+// opEntry writes op's person as an entry.
+func (e *encoder) opEntry(op journalOp) {
+	_ = e.w.WriteByte(tagEntry)
+	e.person(op)
+	e.entries++
+}
+
 func (e *encoder) journalOp(op journalOp) {
 	tag := byte(tagAdded)
 	if op.removed {
@@ -152,13 +159,27 @@ func (e *encoder) journalOp(op journalOp) {
 	}
 	_ = e.w.WriteByte(tag)
 	e.varint(op.at)
-	e.text([]byte(op.uuid))
-	if !op.removed {
-		for i := range e.nfields {
-			e.value([]byte(op.values[i]), op.present[i])
-		}
+	if op.removed {
+		e.uvarint(uint64(len(op.uuid)))
+		_, _ = e.w.WriteString(op.uuid)
+	} else {
+		e.person(op)
 	}
 	e.journal++
+}
+
+// person writes op's uuid and values.
+func (e *encoder) person(op journalOp) {
+	e.uvarint(uint64(len(op.uuid)))
+	_, _ = e.w.WriteString(op.uuid)
+	for i := range e.nfields {
+		if !op.present[i] {
+			e.uvarint(0)
+			continue
+		}
+		e.uvarint(uint64(len(op.values[i])) + 1)
+		_, _ = e.w.WriteString(op.values[i])
+	}
 }
 
 // end writes the end record and flushes; the caller appends the sum.
@@ -169,24 +190,79 @@ func (e *encoder) end() error {
 	return e.w.Flush()
 }
 
-// decoder reads the parts of a file in order. Errors are io.ErrUnexpectedEOF
-// (the content stops early), a *problem, a *versionError, or the reader's own.
+// decoder reads the parts of a file in order, from its own buffer (a lookup
+// decodes every entry of the site, so the common case is a few slice
+// operations, not a call per byte). Errors are io.ErrUnexpectedEOF (the
+// content stops early), a *problem, a *versionError, or the source's own.
 type decoder struct {
-	r       *bufio.Reader
-	nfields int
+	src      io.Reader
+	buf      []byte
+	pos, end int
+	srcErr   error // what the source said last: io.EOF once it is exhausted
+	nfields  int
+}
+
+// decodeBuffer is how much a decoder reads at a time.
+const decodeBuffer = 128 << 10
+
+func newDecoder(src io.Reader) *decoder {
+	return &decoder{src: src, buf: make([]byte, decodeBuffer)}
+}
+
+// fill makes at least n bytes available at d.pos, or says why it cannot.
+func (d *decoder) fill(n int) error {
+	if d.end-d.pos >= n {
+		return nil
+	}
+	if n > cap(d.buf) { // one text longer than the buffer (rare; bounded by maxText)
+		grown := make([]byte, n)
+		d.end = copy(grown, d.buf[d.pos:d.end])
+		d.buf, d.pos = grown, 0
+	} else if d.pos > 0 {
+		d.end = copy(d.buf, d.buf[d.pos:d.end])
+		d.pos = 0
+	}
+	for d.end-d.pos < n {
+		if d.srcErr != nil {
+			if errors.Is(d.srcErr, io.EOF) {
+				return io.ErrUnexpectedEOF
+			}
+			return d.srcErr
+		}
+		var k int
+		k, d.srcErr = d.src.Read(d.buf[d.end:cap(d.buf)])
+		d.end += k
+	}
+	return nil
 }
 
 func (d *decoder) byte() (byte, error) {
-	b, err := d.r.ReadByte()
-	if errors.Is(err, io.EOF) {
-		err = io.ErrUnexpectedEOF
+	if d.pos >= d.end {
+		if err := d.fill(1); err != nil {
+			return 0, err
+		}
 	}
-	return b, err
+	b := d.buf[d.pos]
+	d.pos++
+	return b, nil
+}
+
+// atEnd reports whether the source is exhausted (and no byte is left).
+func (d *decoder) atEnd() (bool, error) {
+	err := d.fill(1)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return true, nil
+	}
+	return false, err
 }
 
 // uvarint reads a number and insists on its shortest form, so one content has
 // one encoding.
 func (d *decoder) uvarint() (uint64, error) {
+	if d.pos < d.end && d.buf[d.pos] < 0x80 { // the common one-byte number
+		d.pos++
+		return uint64(d.buf[d.pos-1]), nil
+	}
 	var x uint64
 	for i := range binary.MaxVarintLen64 {
 		b, err := d.byte()
@@ -228,16 +304,14 @@ func (d *decoder) text(dst []byte, what string) ([]byte, error) {
 	return d.bytes(dst, int(n))
 }
 
+// bytes copies the next n bytes into dst's storage.
 func (d *decoder) bytes(dst []byte, n int) ([]byte, error) {
-	if cap(dst) < n {
-		dst = make([]byte, n)
+	if err := d.fill(n); err != nil {
+		return dst, err
 	}
-	dst = dst[:n]
-	_, err := io.ReadFull(d.r, dst)
-	if errors.Is(err, io.EOF) {
-		err = io.ErrUnexpectedEOF
-	}
-	return dst, err
+	dst = append(dst[:0], d.buf[d.pos:d.pos+n]...)
+	d.pos += n
+	return dst, nil
 }
 
 func (d *decoder) value(dst []byte) ([]byte, bool, error) {
@@ -368,10 +442,10 @@ func (d *decoder) body(onEntry func(*record) error) ([]journalOp, error) {
 			if n != entries || j != uint64(len(journal)) {
 				return nil, defect("the end counts %d entries and %d journal records; the file has %d and %d", n, j, entries, len(journal))
 			}
-			if _, err := d.r.ReadByte(); !errors.Is(err, io.EOF) {
-				if err != nil {
-					return nil, err
-				}
+			switch end, err := d.atEnd(); {
+			case err != nil:
+				return nil, err
+			case !end:
 				return nil, defect("bytes after the end")
 			}
 			return journal, nil
@@ -432,7 +506,7 @@ func readIndex(ra io.ReaderAt, size int64, onHeader func(header) error, onEntry 
 	}
 	h := sha256.New()
 	tee := io.TeeReader(io.NewSectionReader(ra, 0, size-sumSize), h)
-	d := &decoder{r: bufio.NewReaderSize(tee, 128<<10)}
+	d := newDecoder(tee)
 	hdr, err := d.header()
 	if err == nil && onHeader != nil {
 		if err = onHeader(hdr); err != nil {
@@ -452,7 +526,7 @@ func readIndex(ra io.ReaderAt, size int64, onHeader func(header) error, onEntry 
 	}
 	// Hash what is left, so the checksum can say whether the content is
 	// what was written.
-	if _, derr := io.Copy(io.Discard, d.r); derr != nil {
+	if _, derr := io.Copy(io.Discard, d.src); derr != nil {
 		return hdr, nil, &Error{Kind: ErrUnreadable, Err: derr}
 	}
 	sum := make([]byte, sumSize)

@@ -97,7 +97,7 @@ func encodeAll(t testing.TB, d decoded) []byte {
 	require.NoError(t, encodeIndex(&buf, len(d.hdr.key.fields), func(enc *encoder) error {
 		enc.header(d.hdr)
 		for _, e := range d.entries {
-			enc.entry(e.record())
+			enc.opEntry(e)
 		}
 		for _, j := range d.journal {
 			enc.journalOp(j)

@@ -242,6 +242,7 @@ func (ix Index) pointUpdate(ctx context.Context, key normKey, now time.Time, op 
 	}
 	defer func() { _ = f.Close() }()
 
+	uuid := []byte(op.uuid)
 	return ix.writeFile(func(enc *encoder) error {
 		var built time.Time
 		judge := ix.judge(key, now)
@@ -253,7 +254,7 @@ func (ix Index) pointUpdate(ctx context.Context, key normKey, now time.Time, op 
 			enc.header(h)
 			return nil
 		}, func(r *record) error {
-			if !strings.EqualFold(string(r.uuid), op.uuid) {
+			if !bytes.EqualFold(r.uuid, uuid) {
 				enc.entry(r)
 			}
 			return nil
@@ -262,7 +263,7 @@ func (ix Index) pointUpdate(ctx context.Context, key normKey, now time.Time, op 
 			return ix.withPath(err)
 		}
 		if !op.removed {
-			enc.entry(op.record())
+			enc.opEntry(op)
 		}
 		// Only updates since the full read matter to a later save: one of
 		// a read that began earlier is refused (see Builder.Save).
@@ -286,15 +287,6 @@ func slicesDeleteOlder(journal []journalOp, since int64) []journalOp {
 		}
 	}
 	return kept
-}
-
-// record is op's person as an entry.
-func (op journalOp) record() *record {
-	r := &record{uuid: []byte(op.uuid), values: make([][]byte, len(op.values)), present: op.present}
-	for i, v := range op.values {
-		r.values[i] = []byte(v)
-	}
-	return r
 }
 
 // valuesFrom puts values (by field name, without regard to case) in the

@@ -1,0 +1,5 @@
+//go:build !race
+
+package siteindex
+
+const raceEnabled = false
