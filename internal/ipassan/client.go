@@ -11,12 +11,10 @@
 package ipassan
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -156,17 +154,12 @@ type request struct {
 	path   string // under APIPrefix, already escaped
 	query  url.Values
 	form   *Form
-	// stream asks for the answer as a reader too. The body is read whole and
-	// bounded by maxBody all the same (a page is validated as a whole anyway);
-	// the reader is kept for the callers that read it.
-	stream bool
 }
 
-// answer is a 2xx response.
+// answer is a 2xx response, its body read whole by resty and bounded by maxBody.
 type answer struct {
 	status int
 	body   []byte
-	stream io.ReadCloser // the body as a reader, when the request asked for one
 }
 
 // do sends an authenticated request; resty retries what the policy allows
@@ -217,11 +210,7 @@ func (c *Client) exchange(ctx context.Context, req request, tok string, repeatab
 		}
 		return answer{}, e
 	}
-	ans := answer{status: resp.StatusCode(), body: resp.Body()}
-	if req.stream {
-		ans.stream = io.NopCloser(bytes.NewReader(ans.body))
-	}
-	return ans, nil
+	return answer{status: resp.StatusCode(), body: resp.Body()}, nil
 }
 
 // forget drops a token IPassan no longer accepts.
