@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/slots"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
 )
 
@@ -270,13 +271,16 @@ type AccessType struct {
 	FloorTemporary string
 }
 
-// Slot names, as IPassan spells them.
+// Slot names, as IPassan spells them (spelled once, in package slots).
 const (
-	SlotDoorPermanent  = "doorPermanent"
-	SlotDoorTemporary  = "doorTemporary"
-	SlotFloorPermanent = "floorPermanent"
-	SlotFloorTemporary = "floorTemporary"
+	SlotDoorPermanent  = slots.DoorPermanent
+	SlotDoorTemporary  = slots.DoorTemporary
+	SlotFloorPermanent = slots.FloorPermanent
+	SlotFloorTemporary = slots.FloorTemporary
 )
+
+// Slots are the four access slots, in IPassan's order.
+var Slots = slots.All
 
 func (a *AccessType) slot(name string) (*string, bool) {
 	switch {
@@ -312,7 +316,7 @@ func (a *AccessType) Set(name, id string) bool {
 
 func (a AccessType) object() *object.Object {
 	o := object.New()
-	for _, name := range []string{SlotDoorPermanent, SlotDoorTemporary, SlotFloorPermanent, SlotFloorTemporary} {
+	for _, name := range Slots {
 		v, _ := a.Slot(name)
 		if v == "" {
 			o.Set(name, nil)

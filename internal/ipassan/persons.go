@@ -222,53 +222,33 @@ func (c *Client) Sites(ctx context.Context, baseUUID string) iter.Seq2[Site, err
 	return all[Site](ctx, c, "/admin/base/"+url.PathEscape(baseUUID)+"/site", 50)
 }
 
-// all iterates over every row of a paged list.
-func all[T any](ctx context.Context, c *Client, path string, limit int) iter.Seq2[T, error] {
+// all iterates over every row of a paged list, with Scan's guarantees: it
+// goes on past empty pages until next_cursor is null, every row has a uuid,
+// a uuid comes once, and a list that shifts while it is read is read again
+// (one page at a time: these lists are short).
+func all[T Base | Site](ctx context.Context, c *Client, path string, limit int) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		seen := map[string]bool{}
-		cursor := ""
-		for {
-			stopped := false
-			info, err := listPage(ctx, c, path, cursor, limit, func(row T) bool {
-				stopped = !yield(row, nil)
-				return !stopped
-			})
-			if stopped {
-				return
-			}
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			if info.Next == "" || info.Rows == 0 {
-				return
-			}
-			if seen[info.Next] || !advances(cursor, info.Next) {
-				var zero T
-				yield(zero, &Error{Kind: ErrProtocol, Method: http.MethodGet, Path: APIPrefix + path,
-					Message: fmt.Sprintf("next_cursor %q does not move forward; stopping rather than reading forever", info.Next)})
-				return
-			}
-			seen[info.Next] = true
-			cursor = info.Next
+		stopped := errors.New("stopped")
+		s := &scanner[T]{c: c, path: path, opts: ScanOptions{PageSize: limit},
+			id: func(item T) string { return any(item).(listRow).rowID() },
+			fn: func(item T) error {
+				if !yield(item, nil) {
+					return stopped
+				}
+				return nil
+			}}
+		if err := s.read(ctx, false); err != nil && !errors.Is(err, stopped) {
+			var zero T
+			yield(zero, err)
 		}
 	}
 }
 
-// advances reports whether a numeric cursor moves past the current one; opaque
-// cursors are trusted (the seen set still stops a loop).
-func advances(current, next string) bool {
-	n, errN := strconv.Atoi(next)
-	if errN != nil {
-		return true
-	}
-	cur, errC := strconv.Atoi(current)
-	if current == "" {
-		cur, errC = 0, nil
-	}
-	return errC != nil || n > cur
-}
+// listRow is what the admin lists hold: bases and sites each have a uuid.
+type listRow interface{ rowID() string }
+
+func (b Base) rowID() string { return b.UUID }
+func (s Site) rowID() string { return s.UUID }
 
 // listPage fetches one page and streams its rows to fn.
 func listPage[T any](ctx context.Context, c *Client, path, cursor string, limit int, fn func(T) bool) (PageInfo, error) {

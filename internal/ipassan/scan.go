@@ -2,6 +2,7 @@ package ipassan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -17,170 +18,363 @@ type ScanOptions struct {
 	Concurrency int
 	// Keep decides, while a page is decoded, whether a person is kept for fn;
 	// the rest are dropped at once, so memory holds matches, not the site.
-	// It may run on several goroutines at once. Nil keeps everyone.
+	// It may run on several goroutines at once, and more than once for a
+	// person (pages overlap, a read may start again). Nil keeps everyone.
 	Keep func(Person) bool
 	// OnPage, when set, hears of every page taken, in order, with its number
-	// of rows: a progress bar's hook.
+	// of persons not seen before: a progress bar's hook. When the read starts
+	// again (see Scan), the pages of the new pass follow.
 	OnPage func(rows int)
 }
 
 // ScanStats says how a scan went.
 type ScanStats struct {
-	Pages      int  // pages read
-	Persons    int  // persons seen
+	Pages      int  // pages of the pass that completed (or of the last pass)
+	Persons    int  // distinct persons of that pass
 	Concurrent bool // whether pages were fetched several at a time
+	Restarts   int  // times the read started again because the site changed under it
+	Requests   int  // page requests sent over all passes, pages asked past the end included
 }
 
+// maxRestarts is how often a read starts again when the site shifts under it
+// before it gives up: a site that changes faster than it can be read cannot
+// be read completely.
+const maxRestarts = 3
+
+// ErrSiteChanging: persons kept being added or removed while the site was
+// read, so no complete reading of it could be made.
+var ErrSiteChanging = errors.New("the site kept changing while it was read")
+
 // Scan hands every kept person of the site to fn, in the site's order, and
-// stops at fn's first error. IPassan cannot filter, so finding anyone means
-// reading everything; Scan makes that fast. When the first answer shows
-// numeric offsets (next_cursor = offset + rows), it asks for the following
-// pages up to Concurrency at a time and checks every answer against that
-// prediction; at the first page that does not fit (an opaque cursor, a short
-// page before the end) it drops its guesses and goes on one page at a time
-// from the server's own cursor. The result is the same as reading page after
-// page, whatever the server clamps. The number of pages in flight starts at
-// two and grows by one per page up to Concurrency; when IPassan answers 429 it
-// is halved.
+// stops at fn's first error.
+//
+// When Scan returns nil, every person present on the site for the whole read
+// has been handed to fn exactly once (if Keep kept it); a person added or
+// removed during the read may or may not have been. Anything that would break
+// that promise fails the read instead: a page that cannot be read, a row that
+// is not a person or has no uuid, a cursor that does not move forward. The
+// read goes on until next_cursor is null, also past a page without rows. A
+// uuid seen twice (in any casing) counts once, and fn never receives a uuid
+// twice, not even across restarts.
+//
+// Pages are addressed by offset, so a person added or removed before the
+// reading position shifts every later page by one: a person would be read
+// twice or never. To see that happen, each page is asked from one row before
+// the previous page's end, and its first row must be the previous page's last
+// one. When it is not, the read starts again from the beginning, at most
+// maxRestarts times, then fails with ErrSiteChanging. An opaque cursor (not
+// an offset) cannot be asked for one row earlier, nor can a page of one row
+// be overlapped: there the server's cursor is trusted as it is.
+//
+// IPassan cannot filter, so finding anyone means reading everything; Scan
+// makes that fast. When the first answer shows numeric offsets (next_cursor =
+// offset + rows), it asks for the following pages up to Concurrency at a time
+// and checks every answer against that prediction; at the first page that
+// does not fit (an opaque cursor, a short page before the end) it drops its
+// guesses and goes on one page at a time from the server's own cursor. The
+// result is the same as reading page after page, whatever the server clamps.
+// How many pages are in flight is the window's business (see window).
 func (c *Client) Scan(ctx context.Context, opts ScanOptions, fn func(Person) error) (ScanStats, error) {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 50
 	}
-	s := &scanner{c: c, opts: opts, fn: fn}
-	first := s.fetch(ctx, "")
-	if err := s.take(first); err != nil || first.done() {
-		return s.stats, err
+	s := &scanner[Person]{c: c, path: c.personsPath(), opts: opts, keep: opts.Keep, fn: fn,
+		id: func(p Person) string { return p.UUID }}
+	err := s.read(ctx, true)
+	return s.stats, err
+}
+
+// scanner reads a whole list: the persons of a site (Scan), or the bases and
+// sites of the admin tree (all).
+type scanner[T any] struct {
+	c    *Client
+	path string
+	opts ScanOptions
+	keep func(T) bool // nil keeps every row
+	fn   func(T) error
+	id   func(T) string
+
+	stats  ScanStats
+	handed uuidSet // uuids handed to fn in earlier passes
+
+	// withoutOverlap reads pages end to end, trusting the offsets: only
+	// BenchmarkScanOverlap sets it, to measure what the overlap costs.
+	withoutOverlap bool
+
+	// one pass
+	seen     uuidSet // uuids of this pass
+	keptSeen uuidSet // the kept ones among them, when keep filters
+	last     string  // uuid of the last row taken
+}
+
+// read makes passes over the list until one completes, starting again when
+// the list shifted under it.
+func (s *scanner[T]) read(ctx context.Context, concurrent bool) error {
+	for {
+		err := s.pass(ctx, concurrent)
+		var shifted *shiftError
+		if !errors.As(err, &shifted) {
+			return err
+		}
+		if s.stats.Restarts == maxRestarts {
+			return &Error{Kind: ErrSiteChanging, Method: http.MethodGet, Path: APIPrefix + s.path,
+				Message: fmt.Sprintf("persons were added or removed before the reading position during each of %d reads (the last time %s); "+
+					"nothing is concluded from an incomplete read: try again when the site is quieter", maxRestarts+1, shifted)}
+		}
+		s.stats.Restarts++
+		s.c.opts.Logger.Debug().Str("path", APIPrefix+s.path).Str("shift", shifted.Error()).Int("restart", s.stats.Restarts).
+			Msg("the list shifted while it was read; reading it again")
+		if s.keep == nil {
+			s.handed.merge(&s.seen)
+		} else {
+			s.handed.merge(&s.keptSeen)
+		}
+	}
+}
+
+// pass reads the list once from the start.
+func (s *scanner[T]) pass(ctx context.Context, concurrent bool) error {
+	s.seen, s.keptSeen, s.last = uuidSet{}, uuidSet{}, ""
+	s.stats.Pages, s.stats.Persons, s.stats.Concurrent = 0, 0, false
+	s.stats.Requests++
+	first := s.fetch(ctx, "", false)
+	if err := s.take(first); err != nil || first.next == "" {
+		return err
 	}
 	step, numeric := strconv.Atoi(first.next)
-	if opts.Concurrency <= 1 || numeric != nil || step != first.rows {
-		return s.stats, s.sequential(ctx, first.cursor, first.next)
+	if !concurrent || s.opts.Concurrency <= 1 || numeric != nil || step != first.rows() || step < 2 {
+		return s.sequential(ctx, first)
 	}
-	return s.stats, s.concurrent(ctx, step)
+	return s.concurrent(ctx, first, step)
 }
 
-type scanner struct {
-	c     *Client
-	opts  ScanOptions
-	fn    func(Person) error
-	stats ScanStats
+// page is one answer: the uuids of its rows, the rows kept, where the next
+// page starts.
+type page[T any] struct {
+	offset  string // as asked ("" for the start)
+	overlap bool   // asked one row early: its first row must be the last one taken
+	ids     []string
+	kept    []keptRow[T]
+	next    string
+	err     error
 }
 
-// page is one answer: the persons kept from it, and where the next one starts.
-type page struct {
-	cursor string // the offset it was asked for ("" for the start)
-	kept   []Person
-	rows   int
-	next   string
-	err    error
+type keptRow[T any] struct {
+	row  int
+	item T
 }
 
-func (p page) done() bool { return p.next == "" || p.rows == 0 }
+func (p page[T]) rows() int { return len(p.ids) }
 
-func (s *scanner) fetch(ctx context.Context, cursor string) page {
-	p := page{cursor: cursor}
-	info, err := s.c.ListPersons(ctx, cursor, s.opts.PageSize, func(person Person) bool {
-		if s.opts.Keep == nil || s.opts.Keep(person) {
-			p.kept = append(p.kept, person)
+func (s *scanner[T]) fetch(ctx context.Context, offset string, overlap bool) page[T] {
+	p := page[T]{offset: offset, overlap: overlap}
+	info, err := listPage(ctx, s.c, s.path, offset, s.opts.PageSize, func(item T) bool {
+		if s.keep == nil || s.keep(item) {
+			p.kept = append(p.kept, keptRow[T]{len(p.ids), item})
 		}
+		p.ids = append(p.ids, s.id(item))
 		return true
 	})
-	p.rows, p.next, p.err = info.Rows, info.Next, err
+	p.next, p.err = info.Next, err
 	return p
 }
 
-// take hands a page's persons to fn, in order.
-func (s *scanner) take(p page) error {
+// shiftError: a page that should have begun with the last row already taken
+// did not, so persons were added or removed before it while the list was read.
+type shiftError struct {
+	offset     string
+	want, got  string
+	emptyAfter bool
+}
+
+func (e *shiftError) Error() string {
+	if e.emptyAfter {
+		return fmt.Sprintf("the page at offset %s, which should have begun with %s, was empty", e.offset, e.want)
+	}
+	return fmt.Sprintf("the page at offset %s should have begun with %s, and began with %s", e.offset, e.want, e.got)
+}
+
+// take hands a page's new persons to fn, in order: not the row it overlaps
+// with the page before, not a uuid this pass has seen, not one fn had in an
+// earlier pass.
+func (s *scanner[T]) take(p page[T]) error {
 	if p.err != nil {
 		return p.err
 	}
-	s.stats.Pages++
-	s.stats.Persons += p.rows
-	if s.opts.OnPage != nil {
-		s.opts.OnPage(p.rows)
+	from := 0
+	if p.overlap {
+		if p.rows() == 0 {
+			return &shiftError{offset: p.offset, want: s.last, emptyAfter: true}
+		}
+		if !sameUUID(p.ids[0], s.last) {
+			return &shiftError{offset: p.offset, want: s.last, got: p.ids[0]}
+		}
+		from = 1
 	}
-	for _, person := range p.kept {
-		if err := s.fn(person); err != nil {
+	s.stats.Pages++
+	fresh, k := 0, 0
+	for i := from; i < p.rows(); i++ {
+		isNew := s.seen.add(p.ids[i])
+		if isNew {
+			fresh++
+		}
+		for k < len(p.kept) && p.kept[k].row < i {
+			k++
+		}
+		if k == len(p.kept) || p.kept[k].row != i || !isNew {
+			continue
+		}
+		if s.keep != nil {
+			s.keptSeen.add(p.ids[i])
+		}
+		if s.handed.has(p.ids[i]) {
+			continue // handed to fn in an earlier pass
+		}
+		if err := s.fn(p.kept[k].item); err != nil {
 			return err
 		}
+	}
+	s.stats.Persons += fresh
+	if p.rows() > 0 {
+		s.last = p.ids[p.rows()-1]
+	}
+	if s.opts.OnPage != nil {
+		s.opts.OnPage(fresh)
 	}
 	return nil
 }
 
 // concurrent reads the pages after the first, whose answer showed numeric
-// offsets of step rows.
-func (s *scanner) concurrent(ctx context.Context, step int) error {
+// offsets of step rows: page k is asked from k×(step−1), overlapping the one
+// before by a row.
+func (s *scanner[T]) concurrent(ctx context.Context, first page[T], step int) error {
 	s.stats.Concurrent = true
 	guessing, stop := context.WithCancel(ctx)
 	defer stop() // pages asked for past the end are abandoned
 
 	type inFlight struct {
 		offset int
-		answer chan page
+		answer chan page[T]
 	}
 	var queue []inFlight
-	next := step
-	// Slow start: two pages at first, one more per page taken, so a small
-	// site costs hardly any requests past its end.
-	window := min(2, s.opts.Concurrency)
+	stride, overlap := step-1, true
+	if s.withoutOverlap {
+		stride, overlap = step, false
+	}
+	next := stride
+	w := newWindow(s.opts.Concurrency, s.c.rateLimits.Load())
 	ask := func() {
-		f := inFlight{offset: next, answer: make(chan page, 1)}
+		f := inFlight{offset: next, answer: make(chan page[T], 1)}
+		s.stats.Requests++
 		go func() {
 			// A panic here would end the process without an answer; it
 			// becomes this page's error instead.
 			defer func() {
 				if r := recover(); r != nil {
-					f.answer <- page{err: fmt.Errorf("internal error reading a page: %v", r)}
+					f.answer <- page[T]{err: fmt.Errorf("internal error reading a page: %v", r)}
 				}
 			}()
-			f.answer <- s.fetch(guessing, strconv.Itoa(f.offset))
+			f.answer <- s.fetch(guessing, strconv.Itoa(f.offset), overlap)
 		}()
 		queue = append(queue, f)
-		next += step
+		next += stride
 	}
-	limited := s.c.rateLimits.Load()
-	for len(queue) < window {
+	for len(queue) < w.size {
 		ask()
 	}
 	for len(queue) > 0 {
 		head := queue[0]
 		queue = queue[1:]
 		p := <-head.answer
-		if err := s.take(p); err != nil || p.done() {
+		if err := s.take(p); err != nil || p.next == "" {
 			return err
 		}
-		if p.rows != step || p.next != strconv.Itoa(head.offset+p.rows) {
+		if p.rows() != step || p.next != strconv.Itoa(head.offset+step) {
 			// Not the offsets predicted: trust the server's cursor from here.
 			stop()
-			s.c.opts.Logger.Debug().Str("cursor", p.next).Int("rows", p.rows).Msg("pages do not follow offsets; reading one at a time")
-			return s.sequential(ctx, p.cursor, p.next)
+			s.c.opts.Logger.Debug().Str("cursor", p.next).Int("rows", p.rows()).Msg("pages do not follow offsets; reading one at a time")
+			return s.sequential(ctx, p)
 		}
-		if n := s.c.rateLimits.Load(); n > limited {
-			limited = n
-			window = max(1, window/2)
-		} else {
-			window = min(window+1, s.opts.Concurrency)
-		}
-		for len(queue) < window {
+		w.taken(s.c.rateLimits.Load())
+		for len(queue) < w.size {
 			ask()
 		}
 	}
 	return nil
 }
 
-// sequential reads one page after another from cursor, trusting next_cursor,
-// and stops rather than loop when a cursor does not move forward.
-func (s *scanner) sequential(ctx context.Context, current, cursor string) error {
-	seen := map[string]bool{}
-	for {
-		if seen[cursor] || !advances(current, cursor) {
-			return &Error{Kind: ErrProtocol, Method: http.MethodGet, Path: APIPrefix + s.c.personsPath(),
-				Message: fmt.Sprintf("next_cursor %q does not move forward; stopping rather than reading forever", cursor)}
+// sequential reads one page after another after prev, overlapping pages where
+// the cursor allows (see following), and stops rather than loop when a cursor
+// does not move forward.
+func (s *scanner[T]) sequential(ctx context.Context, prev page[T]) error {
+	asked := map[string]bool{prev.offset: true}
+	for prev.next != "" {
+		offset, overlap, err := following(prev.offset, prev.next, prev.rows())
+		if s.withoutOverlap && err == nil {
+			offset, overlap = prev.next, false
 		}
-		seen[cursor] = true
-		p := s.fetch(ctx, cursor)
-		if err := s.take(p); err != nil || p.done() {
+		if err == nil && asked[offset] {
+			err = fmt.Errorf("next_cursor %q comes back", prev.next)
+		}
+		if err != nil {
+			return &Error{Kind: ErrProtocol, Method: http.MethodGet, Path: APIPrefix + s.path,
+				Message: err.Error() + "; stopping rather than reading forever"}
+		}
+		asked[offset] = true
+		s.stats.Requests++
+		p := s.fetch(ctx, offset, overlap)
+		if err := s.take(p); err != nil {
 			return err
 		}
-		current, cursor = cursor, p.next
+		prev = p
 	}
+	return nil
+}
+
+// following says where the page after one asked at offset, holding rows rows
+// and pointing at next, starts. When both are offsets and next is offset +
+// rows, it is one row earlier, so that the page must begin with the last row
+// already read; a page of one row cannot be overlapped (asking from its own
+// row again would not move). An opaque cursor is trusted as it is: it cannot
+// be asked for one row earlier.
+func following(offset, next string, rows int) (string, bool, error) {
+	n, errN := strconv.Atoi(next)
+	cur, errC := 0, error(nil)
+	if offset != "" {
+		cur, errC = strconv.Atoi(offset)
+	}
+	switch {
+	case errN != nil || errC != nil:
+		return next, false, nil
+	case n <= cur:
+		return "", false, fmt.Errorf("next_cursor %q does not move forward", next)
+	case rows >= 2 && n == cur+rows:
+		return strconv.Itoa(n - 1), true, nil
+	}
+	return next, false, nil
+}
+
+// window is how many pages are in flight at once: slow start at two, so a
+// small site costs hardly any requests past its end, one more per page taken
+// up to the limit, halved when IPassan answered 429 since the page before.
+// Every decision about the window is here, so that it can become adaptive
+// (issue 14) without touching the reader.
+type window struct {
+	size, limit int
+	limited     int64 // 429 answers counted when last looked
+}
+
+func newWindow(limit int, limited int64) window {
+	return window{size: min(2, limit), limit: limit, limited: limited}
+}
+
+// taken adjusts the window after a page was taken, given the client's count
+// of 429 answers.
+func (w *window) taken(limited int64) {
+	if limited > w.limited {
+		w.limited = limited
+		w.size = max(1, w.size/2)
+		return
+	}
+	w.size = min(w.size+1, w.limit)
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 )
 
 // Count is how many requests a route has received.
@@ -94,7 +93,7 @@ func (s *Server) AddPerson(siteUUID string, p Person) (Person, bool) {
 func (s *Server) RevokeTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tokens = map[string]time.Time{}
+	s.tokens = map[string]issued{}
 }
 
 // controls mounts the /_fake endpoints that let scripts steer a running fake:

@@ -2,11 +2,14 @@ package fake
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,9 +46,9 @@ type Server struct {
 	mux  *http.ServeMux
 
 	mu       sync.Mutex
-	clients  map[string]string    // client id -> secret
-	tokens   map[string]time.Time // token -> expiry
-	profiles map[string]Profile   // lower-case uuid -> profile
+	clients  map[string]string  // client id -> secret
+	tokens   map[string]issued  // token -> to whom, until when
+	profiles map[string]Profile // lower-case uuid -> profile
 	bases    []*base
 	sites    map[string]*site // lower-case uuid -> site
 	faults   []*Fault
@@ -60,7 +63,7 @@ func New(seed Seed, opts Options) *Server {
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = time.Hour
 	}
-	s := &Server{opts: opts, clients: map[string]string{}, tokens: map[string]time.Time{},
+	s := &Server{opts: opts, clients: map[string]string{}, tokens: map[string]issued{},
 		profiles: map[string]Profile{}, sites: map[string]*site{}, counts: map[string]int{}}
 	for _, c := range seed.Clients {
 		s.clients[c.ClientID] = c.ClientSecret
@@ -104,6 +107,20 @@ func (s *Server) routes() {
 // ServeHTTP serves the API and the /_fake control endpoints.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
+// issued is a token the fake handed out.
+type issued struct {
+	client  string
+	expires time.Time
+}
+
+// faultKey carries the fault a request met to the handler that answers it.
+type faultKey struct{}
+
+func faultOf(r *http.Request) *Fault {
+	f, _ := r.Context().Value(faultKey{}).(*Fault)
+	return f
+}
+
 // wrap counts the request, applies latency and faults, then checks the token.
 func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -117,31 +134,31 @@ func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		f := s.takeFault(route, r)
 		if !sleep(r, s.opts.Latency) {
 			return
 		}
-		f := s.takeFault(route)
-		if f != nil && !sleep(r, f.Delay) {
-			return
+		if f != nil && f.Delay > 0 {
+			if f.Complete {
+				// A real server finishes what it started: the client
+				// going away does not stop the work.
+				time.Sleep(f.Delay)
+			} else if !sleep(r, f.Delay) {
+				return
+			}
 		}
 		if route != RouteToken && !s.authorized(r) {
 			writeError(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
-		switch {
-		case f == nil:
+		if f == nil {
 			h(w, r)
+			return
+		}
+		s.changeSite(r, f)
+		switch {
 		case f.Status != 0:
-			if f.RetryAfter != "" {
-				w.Header().Set("Retry-After", f.RetryAfter)
-			}
-			if f.Body != "" {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(f.Status)
-				_, _ = w.Write([]byte(f.Body))
-				return
-			}
-			writeError(w, f.Status, http.StatusText(f.Status))
+			s.answerFault(w, r, f, body)
 		case f.Drop:
 			dropConnection(w)
 		case f.LoseReply:
@@ -151,10 +168,61 @@ func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 			h(httptest.NewRecorder(), r)
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write([]byte(`{"data": [{"uuid": "trunc`))
-		default: // a pure delay or a token revocation
-			h(w, r)
+		default: // the work, shaped by the fault
+			h(w, r.WithContext(context.WithValue(r.Context(), faultKey{}, f)))
 		}
 	})
+}
+
+// answerFault answers a fault's status, headers and body, doing nothing else.
+func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f *Fault, body []byte) {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Location != "" {
+		w.Header().Set("Location", ExpandLocation(f.Location, r))
+	}
+	if f.Body == "" {
+		writeError(w, f.Status, http.StatusText(f.Status))
+		return
+	}
+	w.Header().Set("Content-Type", cmp.Or(f.ContentType, "application/json"))
+	w.WriteHeader(f.Status)
+	_, _ = w.Write([]byte(ExpandBody(f.Body, s.echoes(r, body))))
+}
+
+// echoes are the credentials of a request, for a body that echoes them.
+func (s *Server) echoes(r *http.Request, body []byte) Echoes {
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	e := Echoes{Token: tok}
+	if form, err := url.ParseQuery(string(body)); err == nil && form.Has("client_secret") {
+		e.Secret = form.Get("client_secret")
+		return e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e.Secret = s.clients[s.tokens[tok].client]
+	return e
+}
+
+// changeSite adds and removes persons as a fault says, before the page that
+// meets it is answered.
+func (s *Server) changeSite(r *http.Request, f *Fault) {
+	if f.Insert == nil && f.RemoveAt == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.sites[strings.ToLower(r.PathValue("site"))]
+	if !ok {
+		return
+	}
+	if f.RemoveAt != nil {
+		st.removeAt(*f.RemoveAt)
+	}
+	if f.Insert != nil {
+		st.insert(*f.Insert, f.InsertAt)
+	}
 }
 
 func sleep(r *http.Request, d time.Duration) bool {
@@ -178,8 +246,8 @@ func (s *Server) authorized(r *http.Request) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	exp, ok := s.tokens[tok]
-	return ok && time.Now().Before(exp)
+	t, ok := s.tokens[tok]
+	return ok && time.Now().Before(t.expires)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -217,8 +285,16 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := newToken()
-	s.tokens[tok] = time.Now().Add(s.opts.TokenTTL)
-	writeJSON(w, http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": int(s.opts.TokenTTL / time.Second), "access_token": tok})
+	s.tokens[tok] = issued{client: f.Get("client_id"), expires: time.Now().Add(s.opts.TokenTTL)}
+	answer := map[string]any{"token_type": "Bearer", "expires_in": int(s.opts.TokenTTL / time.Second), "access_token": tok}
+	if fault := faultOf(r); fault != nil && fault.ExpiresIn != "" {
+		if fault.ExpiresIn == "absent" {
+			delete(answer, "expires_in")
+		} else {
+			answer["expires_in"] = json.RawMessage(fault.ExpiresIn)
+		}
+	}
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // siteOf finds the request's site; a site the client cannot see is "Access
@@ -232,8 +308,9 @@ func (s *Server) siteOf(w http.ResponseWriter, r *http.Request) *site {
 	return st
 }
 
-// page answers one page of rows with next_cursor.
-func (s *Server) page(w http.ResponseWriter, r *http.Request, total int, rows func(from, to int) any) {
+// page answers one page of rows with next_cursor. A fault of the request
+// may empty the page or put an odd row in it.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, total int, rows func(from, to int) []json.RawMessage) {
 	limit, offset := 50, 0
 	q := r.URL.Query()
 	if v := q.Get("limit"); v != "" {
@@ -268,16 +345,54 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, total int, rows fu
 	default:
 		next = to
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": rows(from, to), "next_cursor": next})
+	data := rows(from, to)
+	if f := faultOf(r); f != nil {
+		if f.EmptyPage {
+			data = nil
+		}
+		if f.Row != nil {
+			if f.RowAt >= 0 && f.RowAt < len(data) {
+				data[f.RowAt] = f.Row
+			} else {
+				data = append(data, f.Row)
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": rawList(data), "next_cursor": next})
+}
+
+// rawList writes rows as they are, [] when there are none.
+type rawList []json.RawMessage
+
+func (l rawList) MarshalJSON() ([]byte, error) {
+	out := []byte{'['}
+	for i, row := range l {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, row...)
+	}
+	return append(out, ']'), nil
 }
 
 func (s *Server) listPersons(w http.ResponseWriter, r *http.Request) {
 	// The page is put together under the lock and written after it, so that
 	// concurrent readers are not queued behind each other's network writes.
 	rec := httptest.NewRecorder()
+	shape := ""
+	if f := faultOf(r); f != nil {
+		shape = f.AccessTypeShape
+	}
 	s.mu.Lock()
 	if st := s.siteOf(rec, r); st != nil {
-		s.page(rec, r, len(st.persons), func(from, to int) any { return encodedRows{st, st.persons[from:to]} })
+		persons := st.visible()
+		s.page(rec, r, len(persons), func(from, to int) []json.RawMessage {
+			rows := make([]json.RawMessage, 0, to-from)
+			for _, p := range persons[from:to] {
+				rows = append(rows, st.json(p, shape))
+			}
+			return rows
+		})
 	}
 	s.mu.Unlock()
 	for k, v := range rec.Header() {
@@ -287,39 +402,36 @@ func (s *Server) listPersons(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(rec.Body.Bytes())
 }
 
-// encodedRows writes persons from the site's cache of their JSON, so that a
+// json is a person's JSON, from the site's cache of it, so that a
 // benchmark's fake spends its time on latency, not on encoding the same
-// persons again.
-type encodedRows struct {
-	site *site
-	rows []*Person
-}
-
-func (e encodedRows) MarshalJSON() ([]byte, error) {
-	out := []byte{'['}
-	for i, p := range e.rows {
-		b, ok := e.site.encoded[p]
-		if !ok {
-			var err error
-			if b, err = json.Marshal(p); err != nil {
-				return nil, err
-			}
-			e.site.encoded[p] = b
+// persons again; a shape other than the usual one is written afresh.
+func (st *site) json(p *Person, shape string) json.RawMessage {
+	if shape != "" {
+		b, err := shaped(p, shape)
+		if err != nil {
+			b, _ = json.Marshal(map[string]string{"fake": err.Error()})
 		}
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = append(out, b...)
+		return b
 	}
-	return append(out, ']'), nil
+	b, ok := st.encoded[p]
+	if !ok {
+		b, _ = json.Marshal(p)
+		st.encoded[p] = b
+	}
+	return b
 }
 
-func (s *Server) answerPerson(w http.ResponseWriter, status int, p *Person) {
+func (s *Server) answerPerson(w http.ResponseWriter, r *http.Request, status int, st *site, p *Person) {
+	shape := ""
+	if f := faultOf(r); f != nil {
+		shape = f.AccessTypeShape
+	}
+	body := st.json(p, shape)
 	if s.opts.WrapPerson {
-		writeJSON(w, status, map[string]any{"data": p})
+		writeJSON(w, status, map[string]any{"data": body})
 		return
 	}
-	writeJSON(w, status, p)
+	writeJSON(w, status, body)
 }
 
 func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) {
@@ -329,15 +441,32 @@ func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) {
 	if st == nil {
 		return
 	}
-	p, ok := st.byUUID[strings.ToLower(r.PathValue("uuid"))]
+	uuid := r.PathValue("uuid")
+	if f := faultOf(r); f != nil && f.AnswerAs != "" {
+		uuid = f.AnswerAs
+	}
+	p, ok := st.find(uuid)
 	switch {
 	case ok:
-		s.answerPerson(w, http.StatusOK, p)
+		s.answerPerson(w, r, http.StatusOK, st, p)
 	case s.opts.NotFoundAsEmpty:
 		writeJSON(w, http.StatusOK, map[string]any{})
 	default:
 		writeError(w, http.StatusNotFound, "Person not found")
 	}
+}
+
+// later runs a write's effect after the fault's VisibleAfter, or at once.
+func (s *Server) later(r *http.Request, apply func()) {
+	if f := faultOf(r); f != nil && f.VisibleAfter > 0 {
+		time.AfterFunc(f.VisibleAfter, func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			apply()
+		})
+		return
+	}
+	apply()
 }
 
 func (s *Server) createPerson(w http.ResponseWriter, r *http.Request) {
@@ -359,7 +488,18 @@ func (s *Server) createPerson(w http.ResponseWriter, r *http.Request) {
 	if p.Type == 0 {
 		p.Type = 2
 	}
-	s.answerPerson(w, http.StatusCreated, st.add(p))
+	stored := st.add(p)
+	if f := faultOf(r); f != nil && f.VisibleAfter > 0 {
+		stored.hidden = true
+		st.hidden++
+		s.later(r, func() {
+			if stored.hidden {
+				stored.hidden = false
+				st.hidden--
+			}
+		})
+	}
+	s.answerPerson(w, r, http.StatusCreated, st, stored)
 }
 
 func (s *Server) updatePerson(w http.ResponseWriter, r *http.Request) {
@@ -369,7 +509,7 @@ func (s *Server) updatePerson(w http.ResponseWriter, r *http.Request) {
 	if st == nil {
 		return
 	}
-	p, ok := st.byUUID[strings.ToLower(r.PathValue("uuid"))]
+	p, ok := st.find(r.PathValue("uuid"))
 	if !ok {
 		writeError(w, http.StatusNotFound, "Person not found")
 		return
@@ -379,9 +519,13 @@ func (s *Server) updatePerson(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, msg)
 		return
 	}
-	*p = changed
-	delete(st.encoded, p)
-	s.answerPerson(w, http.StatusOK, p)
+	s.later(r, func() {
+		if q, ok := st.byUUID[strings.ToLower(changed.UUID)]; ok && q == p {
+			*p = changed
+			delete(st.encoded, p)
+		}
+	})
+	s.answerPerson(w, r, http.StatusOK, st, &changed)
 }
 
 func (s *Server) deletePerson(w http.ResponseWriter, r *http.Request) {
@@ -391,10 +535,12 @@ func (s *Server) deletePerson(w http.ResponseWriter, r *http.Request) {
 	if st == nil {
 		return
 	}
-	if !st.remove(r.PathValue("uuid")) {
+	uuid := r.PathValue("uuid")
+	if _, ok := st.find(uuid); !ok {
 		writeError(w, http.StatusNotFound, "Person not found")
 		return
 	}
+	s.later(r, func() { st.remove(uuid) })
 	writeJSON(w, http.StatusOK, map[string]any{"success": true})
 }
 
@@ -450,10 +596,11 @@ func (s *Server) apply(r *http.Request, p *Person) string {
 func (s *Server) listBases(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.page(w, r, len(s.bases), func(from, to int) any {
-		out := []map[string]string{}
+	s.page(w, r, len(s.bases), func(from, to int) []json.RawMessage {
+		var out []json.RawMessage
 		for _, b := range s.bases[from:to] {
-			out = append(out, map[string]string{"uuid": b.UUID, "name": b.Name, "displayname": b.DisplayName})
+			row, _ := json.Marshal(map[string]string{"uuid": b.UUID, "name": b.Name, "displayname": b.DisplayName})
+			out = append(out, row)
 		}
 		return out
 	})
@@ -464,10 +611,11 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	for _, b := range s.bases {
 		if strings.EqualFold(b.UUID, r.PathValue("base")) {
-			s.page(w, r, len(b.sites), func(from, to int) any {
-				out := []map[string]string{}
+			s.page(w, r, len(b.sites), func(from, to int) []json.RawMessage {
+				var out []json.RawMessage
 				for _, st := range b.sites[from:to] {
-					out = append(out, map[string]string{"uuid": st.uuid, "name": st.name})
+					row, _ := json.Marshal(map[string]string{"uuid": st.uuid, "name": st.name})
+					out = append(out, row)
 				}
 				return out
 			})

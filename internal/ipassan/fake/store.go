@@ -13,6 +13,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/slots"
 )
 
 // Seed is the starting state, usually read from a JSON file.
@@ -62,6 +64,8 @@ type Person struct {
 	Other        string         `json:"other"`
 	AccessType   Slots          `json:"accessType"`
 	Architecture map[string]any `json:"architecture,omitempty"`
+
+	hidden bool // created but not visible yet (Fault.VisibleAfter)
 }
 
 // PersonType is read from 2 or "2" but always written as a number, as IPassan
@@ -93,13 +97,13 @@ type Slots struct {
 
 func (s *Slots) slot(name string) **string {
 	switch name {
-	case "doorPermanent":
+	case slots.DoorPermanent:
 		return &s.DoorPermanent
-	case "doorTemporary":
+	case slots.DoorTemporary:
 		return &s.DoorTemporary
-	case "floorPermanent":
+	case slots.FloorPermanent:
 		return &s.FloorPermanent
-	case "floorTemporary":
+	case slots.FloorTemporary:
 		return &s.FloorTemporary
 	}
 	return nil
@@ -136,6 +140,44 @@ type site struct {
 	persons    []*Person // in creation order: the order pages follow
 	byUUID     map[string]*Person
 	encoded    map[*Person][]byte // JSON of persons, dropped when they change
+	hidden     int                // persons not visible yet
+}
+
+// visible are the persons reads show, in page order.
+func (s *site) visible() []*Person {
+	if s.hidden == 0 {
+		return s.persons
+	}
+	out := make([]*Person, 0, len(s.persons))
+	for _, p := range s.persons {
+		if !p.hidden {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// find returns a visible person by uuid, in any casing.
+func (s *site) find(uuid string) (*Person, bool) {
+	p, ok := s.byUUID[strings.ToLower(uuid)]
+	return p, ok && !p.hidden
+}
+
+// insert adds p at position at of the site (clamped), as a person created
+// while the site is read lands before the reader's position.
+func (s *site) insert(p Person, at int) *Person {
+	stored := s.add(p)
+	at = max(0, min(at, len(s.persons)-1))
+	copy(s.persons[at+1:], s.persons[at:len(s.persons)-1])
+	s.persons[at] = stored
+	return stored
+}
+
+// removeAt removes the person at position at, if there is one.
+func (s *site) removeAt(at int) {
+	if at >= 0 && at < len(s.persons) {
+		s.remove(s.persons[at].UUID)
+	}
 }
 
 func (s *site) add(p Person) *Person {
@@ -161,6 +203,10 @@ func (s *site) remove(uuid string) bool {
 	}
 	delete(s.byUUID, key)
 	delete(s.encoded, p)
+	if p.hidden {
+		p.hidden = false
+		s.hidden--
+	}
 	for i, q := range s.persons {
 		if q == p {
 			s.persons = append(s.persons[:i], s.persons[i+1:]...)
