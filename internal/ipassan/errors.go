@@ -1,7 +1,8 @@
 package ipassan
 
 import (
-	"encoding/json"
+	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
 )
 
 // Kinds of failure. Every error the client returns for an answer or a
@@ -24,6 +27,8 @@ var (
 	ErrServer       = errors.New("server error")
 	ErrProtocol     = errors.New("unexpected answer")
 	ErrReadOnly     = errors.New("dry run: writes are switched off")
+	// ErrWrongPerson: asked for one person, the answer is about another.
+	ErrWrongPerson = errors.New("the answer is about another person")
 )
 
 // Error is a failed IPassan call.
@@ -85,7 +90,14 @@ func (e *Error) Is(target error) bool { return target == e.Kind }
 func (e *Error) Unwrap() error { return e.Err }
 
 // errorFromAnswer is the one place that turns a non-2xx answer into a typed
-// error.
+// error. body has been masked (secrets, tokens) and may be cut.
+//
+// A 404 or 410 is "not found" only when it looks like IPassan's: an empty
+// body, or IPassan's JSON error ({"error": …} or {"error_description": …}).
+// A proxy's or a load balancer's page (HTML, text, a gateway's
+// {"message": "no route matched"}) says nothing about the person: taking it
+// for "gone" would let a leaver keep access, so it is an ErrProtocol naming
+// the status, the content type and the first words of the body.
 func errorFromAnswer(method, path string, status int, header http.Header, body []byte) *Error {
 	e := &Error{Method: method, Path: path, Status: status, Message: messageFrom(body)}
 	if e.Message == "" {
@@ -98,6 +110,10 @@ func errorFromAnswer(method, path string, status int, header http.Header, body [
 		e.Kind = ErrAccessDenied
 	case status == http.StatusNotFound || status == http.StatusGone:
 		e.Kind = ErrNotFound
+		if !ipassanError(body) {
+			e.Kind = ErrProtocol
+			e.Message = fmt.Sprintf("a %d that is not IPassan's, so nothing is concluded about the person: %s", status, describe(header, body))
+		}
 	case status == http.StatusTooManyRequests:
 		e.Kind = ErrRateLimited
 		e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
@@ -115,26 +131,105 @@ func errorFromAnswer(method, path string, status int, header http.Header, body [
 	return e
 }
 
+// ipassanError reports a body IPassan answers an error with: nothing at all,
+// or a JSON object holding error or error_description.
+func ipassanError(body []byte) bool {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return true
+	}
+	o, err := object.DecodeObject(body)
+	return err == nil && (o.Has("error") || o.Has("error_description"))
+}
+
+// describe names what came back, for a message about an answer that is not
+// understood: its content type (when header is given) and its first words
+// (tags of an HTML page left out). body must be masked already.
+func describe(header http.Header, body []byte) string {
+	ct := ""
+	if header != nil {
+		ct = cmp.Or(header.Get("Content-Type"), "no content type")
+	}
+	words := string(body)
+	if strings.Contains(strings.ToLower(ct), "html") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")) {
+		words = htmlText(words)
+	}
+	words = clip(words)
+	if r := []rune(words); len(r) > firstWords {
+		words = string(r[:firstWords]) + "…"
+	}
+	quoted := strconv.Quote(words)
+	if words == "" {
+		quoted = "an empty body"
+	}
+	if ct == "" {
+		return quoted
+	}
+	return ct + ", " + quoted
+}
+
+// firstWords is how much of an answer that is not understood is quoted.
+const firstWords = 120
+
+// htmlText keeps the text of an HTML page: tags, scripts and styles go.
+func htmlText(s string) string {
+	var b strings.Builder
+	lower := strings.ToLower(s)
+	for i := 0; i < len(s); {
+		switch {
+		case strings.HasPrefix(lower[i:], "<script"), strings.HasPrefix(lower[i:], "<style"):
+			tag := "</script>"
+			if strings.HasPrefix(lower[i:], "<style") {
+				tag = "</style>"
+			}
+			end := strings.Index(lower[i:], tag)
+			if end < 0 {
+				return b.String()
+			}
+			i += end + len(tag)
+		case s[i] == '<':
+			end := strings.IndexByte(s[i:], '>')
+			if end < 0 {
+				return b.String()
+			}
+			b.WriteByte(' ')
+			i += end + 1
+		default:
+			b.WriteByte(s[i])
+			i++
+		}
+	}
+	return b.String()
+}
+
 // maxMessage bounds how much of an answer lands in an audit log.
 const maxMessage = 300
 
-// messageFrom extracts IPassan's message in the order the public connector
-// reads it: error_description (OAuth style), error.message, then the raw body.
+// messageFrom extracts IPassan's message: error_description (OAuth style),
+// error.message, error given as plain text, message, then the raw body.
 func messageFrom(body []byte) string {
-	var shaped struct {
-		Description string          `json:"error_description"`
-		Error       json.RawMessage `json:"error"`
+	o, err := object.DecodeObject(body)
+	if err != nil {
+		return clip(string(body))
 	}
-	if json.Unmarshal(body, &shaped) == nil {
-		if s := strings.TrimSpace(shaped.Description); s != "" {
+	text := func(v any, _ bool) string {
+		s, _ := object.Text(v)
+		return strings.TrimSpace(s)
+	}
+	if s := text(o.Path("error_description")); s != "" {
+		return clip(s)
+	}
+	switch e, _ := o.Get("error"); v := e.(type) {
+	case *object.Object:
+		if s := text(v.Path("message")); s != "" {
 			return clip(s)
 		}
-		var nested struct {
-			Message string `json:"message"`
+	case string:
+		if s := strings.TrimSpace(v); s != "" {
+			return clip(s)
 		}
-		if json.Unmarshal(shaped.Error, &nested) == nil && strings.TrimSpace(nested.Message) != "" {
-			return clip(nested.Message)
-		}
+	}
+	if s := text(o.Path("message")); s != "" {
+		return clip(s)
 	}
 	return clip(string(body))
 }

@@ -19,6 +19,10 @@ func TestErrorFromAnswer(t *testing.T) {
 		message string
 	}{
 		{404, "", `{"error":{"message":"Person not found"}}`, ErrNotFound, "Person not found"},
+		{404, "", ``, ErrNotFound, "Not Found"},
+		{410, "", `{"error":"gone"}`, ErrNotFound, "gone"},
+		{404, "", `<html><h1>Not Found</h1></html>`, ErrProtocol, `a 404 that is not IPassan's, so nothing is concluded about the person: no content type, "Not Found"`},
+		{404, "", `{"message":"no route"}`, ErrProtocol, `a 404 that is not IPassan's, so nothing is concluded about the person: no content type, "{\"message\":\"no route\"}"`},
 		{401, "", `{"error":"invalid_client","error_description":"Client authentication failed."}`, ErrAuth, "Client authentication failed."},
 		{403, "", `{"error":{"message":"Access Denied"}}`, ErrAccessDenied, "Access Denied"},
 		{400, "", `{"error":{"message":"Access Denied"}}`, ErrAccessDenied, "Access Denied"},
@@ -48,7 +52,10 @@ func TestErrorFromAnswer(t *testing.T) {
 func TestMessageOrder(t *testing.T) {
 	assert.Equal(t, "desc", messageFrom([]byte(`{"error_description":"desc","error":{"message":"nested"}}`)))
 	assert.Equal(t, "nested", messageFrom([]byte(`{"error":{"message":"nested"}}`)))
-	assert.Equal(t, `{"message":"top"}`, messageFrom([]byte(`{"message":"top"}`)))
+	assert.Equal(t, "top", messageFrom([]byte(`{"message":"top"}`)))
+	assert.Equal(t, "invalid_token", messageFrom([]byte(`{"error":"invalid_token","message":"later"}`)))
+	assert.Equal(t, "later", messageFrom([]byte(`{"error":{"code":3},"message":"later"}`)))
+	assert.Equal(t, `{"error":{"message":""}}`, messageFrom([]byte(`{"error":{"message":""}}`)))
 	assert.Equal(t, "a b c", messageFrom([]byte("a\n\tb\x00  c")))
 	long := messageFrom([]byte(strings.Repeat("é", 1000)))
 	assert.Equal(t, maxMessage+1, len([]rune(long)), "clipped with an ellipsis")
