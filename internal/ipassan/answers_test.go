@@ -74,17 +74,17 @@ func TestOddAnswersForOnePerson(t *testing.T) {
 		{"another person", `{"uuid":"p-2","lastname":"Other"}`, ipassan.ErrWrongPerson, "asked for person p-1, the answer is about person p-2"},
 		{"another person, wrapped", `{"data":{"uuid":"p-2"}}`, ipassan.ErrWrongPerson, "p-2"},
 	}
-	h := newHarness(t, fake.Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c := h.newClient(t, ipassan.Options{BaseURL: oddServer(t, 200, tt.body)})
+			c := newHarness(t, fake.Options{}).newClient(t, ipassan.Options{BaseURL: oddServer(t, 200, tt.body)})
 			_, err := c.GetPerson(context.Background(), "p-1")
 			require.ErrorIs(t, err, tt.kind)
 			assert.Contains(t, err.Error(), tt.says)
 			assert.Contains(t, err.Error(), "HTTP 200")
 		})
 	}
+	h := newHarness(t, fake.Options{})
 	for _, body := range []string{`{"uuid":"P-1"}`, `{"data":{"uuid":"p-1","lastname":"Bos"}}`, `{"uuid":"p-1","success":true}`} {
 		c := h.newClient(t, ipassan.Options{BaseURL: oddServer(t, 200, body)})
 		p, err := c.GetPerson(context.Background(), "p-1")
@@ -116,11 +116,10 @@ func TestNotFoundMustLookLikeIPassans(t *testing.T) {
 		{"a gateway's JSON", 404, "application/json", `{"message":"no Route matched with those values"}`, ipassan.ErrProtocol, `application/json, "{\"message\":\"no Route matched with those values\"}"`},
 		{"a page, its type sniffed", 410, "", "<h1>Gone fishing</h1>", ipassan.ErrProtocol, `text/html; charset=utf-8, "Gone fishing"`},
 	}
-	h := newHarness(t, fake.Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c := h.newClient(t, ipassan.Options{BaseURL: oddServerTyped(t, tt.status, tt.contentType, tt.body)})
+			c := newHarness(t, fake.Options{}).newClient(t, ipassan.Options{BaseURL: oddServerTyped(t, tt.status, tt.contentType, tt.body)})
 			_, err := c.GetPerson(context.Background(), "p-1")
 			require.ErrorIs(t, err, tt.kind)
 			assert.Contains(t, err.Error(), tt.says)
@@ -221,4 +220,40 @@ func TestEchoedSecretIsMaskedBeforeTheMessageIsCut(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "Super")
 	assert.NotContains(t, err.Error(), "Secr")
+}
+
+// Every accessType shape the fake can write is read either exactly or as
+// unreadable, by GET and by the list alike.
+func TestAccessTypeShapesFromTheFake(t *testing.T) {
+	t.Parallel()
+	want := map[string]string{ // shape -> Unreadable ("" when read exactly)
+		"absent": "accessType is absent", "null": "", "emptyList": "", "emptyObject": "", "objects": "",
+		"list":            "accessType is a list",
+		"snakeCase":       "accessType holds door_permanent, which is none of doorPermanent, doorTemporary, floorPermanent, floorTemporary",
+		"caseTwins":       "accessType holds both DOORPERMANENT and doorPermanent",
+		"number":          "doorPermanent holds 42",
+		"objectWithoutID": "doorPermanent holds an object without uuid, id or guid",
+		"text":            "accessType is text",
+		"unknownSlot":     "accessType holds doorSpecial, which is none of doorPermanent, doorTemporary, floorPermanent, floorTemporary",
+	}
+	require.Len(t, want, len(fake.AccessTypeShapes), "every shape of the fake is covered")
+	for shape, unreadable := range want {
+		t.Run(shape, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, fake.Options{}, fake.Person{UUID: "p-1", Lastname: "Bos", AccessType: fake.Slots{DoorPermanent: ptr(profileA)}})
+			h.fake.AddFault(fake.Fault{Route: fake.RouteGet, AccessTypeShape: shape})
+			h.fake.AddFault(fake.Fault{Route: fake.RouteList, AccessTypeShape: shape})
+			p, err := h.client.GetPerson(context.Background(), "p-1")
+			require.NoError(t, err)
+			assert.Equal(t, unreadable, p.AccessType.Unreadable)
+			if shape == "objects" {
+				assert.Equal(t, profileA, p.AccessType.DoorPermanent)
+			}
+			_, err = h.client.Scan(context.Background(), ipassan.ScanOptions{}, func(q ipassan.Person) error {
+				assert.Equal(t, p.AccessType, q.AccessType, "the list reads it as GET does")
+				return nil
+			})
+			require.NoError(t, err)
+		})
+	}
 }

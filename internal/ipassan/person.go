@@ -3,6 +3,8 @@ package ipassan
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/slots"
@@ -137,7 +139,7 @@ func (p Person) Value(path string) (any, bool) {
 			return p.AccessType.object(), true
 		}
 		slot, ok := p.AccessType.Slot(rest)
-		return slot, ok
+		return slot, ok && p.AccessType.Unreadable == ""
 	}
 	raw, ok := p.raw(path)
 	if !ok && nested {
@@ -183,7 +185,7 @@ func (p *Person) UnmarshalJSON(b []byte) error {
 // is an error: which of the two is the person's uuid or mail cannot be told.
 func (p *Person) read(r *object.Reader) error {
 	*p = Person{}
-	return r.Object(func(key []byte) error {
+	err := r.Object(func(key []byte) error {
 		field, known := lookupField(key)
 		if known {
 			if p.present&(1<<field) != 0 {
@@ -227,7 +229,14 @@ func (p *Person) read(r *object.Reader) error {
 		p.Extra[name] = append(json.RawMessage(nil), raw...)
 		return nil
 	})
+	if p.present&(1<<accessTypeField) == 0 {
+		p.AccessType.Unreadable = "accessType is absent"
+	}
+	return err
 }
+
+// accessTypeField is accessType's place in knownFields.
+var accessTypeField = slices.Index(knownFields, FieldAccessType)
 
 // lookupField finds a known field by a key in any casing, without
 // allocating for the usual lower-case spelling.
@@ -264,11 +273,18 @@ func (p Person) MarshalJSON() ([]byte, error) {
 func isNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
 
 // AccessType holds the four access slots; each is a profile GUID or "".
+//
+// Unreadable is "" when the slots were read in a shape the client knows, and
+// otherwise says why not ("accessType is absent", "accessType is a list",
+// "accessType holds both doorPermanent and DOORPERMANENT", "doorPermanent
+// holds 42"). The slots then hold what could be read, which proves nothing:
+// an unreadable accessType may hide a profile, so it is never "no profile".
 type AccessType struct {
 	DoorPermanent  string
 	DoorTemporary  string
 	FloorPermanent string
 	FloorTemporary string
+	Unreadable     string
 }
 
 // Slot names, as IPassan spells them (spelled once, in package slots).
@@ -281,6 +297,9 @@ const (
 
 // Slots are the four access slots, in IPassan's order.
 var Slots = slots.All
+
+// slotNames lists the slots for messages.
+var slotNames = strings.Join(Slots[:], ", ")
 
 func (a *AccessType) slot(name string) (*string, bool) {
 	switch {
@@ -316,6 +335,10 @@ func (a *AccessType) Set(name, id string) bool {
 
 func (a AccessType) object() *object.Object {
 	o := object.New()
+	if a.Unreadable != "" {
+		o.Set("unreadable", a.Unreadable)
+		return o
+	}
 	for _, name := range Slots {
 		v, _ := a.Slot(name)
 		if v == "" {
@@ -327,50 +350,138 @@ func (a AccessType) object() *object.Object {
 	return o
 }
 
-// readAccessType accepts {"doorPermanent": "guid" | null | {"uuid": "guid"}, …},
-// null, or [] (what a PHP backend sends for an empty map).
+// readAccessType reads a person's accessType. One principle decides which
+// shapes are known: a shape is known only when it leaves no doubt which GUID
+// sits in which slot; anything that could hide a profile is Unreadable.
+//
+// Known: an object of the four slots (any casing, each at most once; a slot
+// left out holds nothing, as PHP leaves out what it filters), each slot a
+// GUID, null, "" or the text null, or an object carrying the GUID as uuid, id
+// or guid; keys that are not slots are allowed when they hold nothing. Known
+// and empty: null, [] and {} for the whole accessType. They say "no slots"
+// outright ([] is how PHP writes an empty map); refusing them would make a
+// server that writes an empty accessType so unreadable for every person
+// without access, and a cleared slot could never be confirmed.
+//
+// Unreadable: accessType absent (Person.read), a list of entries, text or a
+// number; a slot twice (doorPermanent and DOORPERMANENT); another key holding
+// something (door_permanent, doorSpecial: a profile could sit there); a slot
+// holding a number, a boolean, a list of entries, or an object without a
+// GUID or with two different ones.
 func readAccessType(r *object.Reader) (AccessType, error) {
 	var a AccessType
-	if r.Type() != object.TypeObject {
-		return a, r.Skip() // null or []: no slots
-	}
-	err := r.Object(func(k []byte) error {
-		dst, ok := a.slot(string(k))
-		if !ok {
-			return nil
+	switch t := r.Type(); t {
+	case object.TypeNull:
+		return a, r.Skip()
+	case object.TypeObject:
+	case object.TypeArray:
+		raw, err := r.Raw()
+		if err == nil && !emptyContainer(raw) {
+			a.Unreadable = "accessType is a list"
 		}
-		id, err := readProfileID(r)
-		*dst = id
+		return a, err
+	default:
+		a.Unreadable = "accessType is " + t.String()
+		return a, r.Skip()
+	}
+	unreadable := func(format string, args ...any) {
+		if a.Unreadable == "" {
+			a.Unreadable = fmt.Sprintf(format, args...)
+		}
+	}
+	var spelled [len(Slots)]string
+	err := r.Object(func(k []byte) error {
+		key := string(k)
+		i := slices.IndexFunc(Slots[:], func(s string) bool { return strings.EqualFold(s, key) })
+		if i < 0 {
+			raw, err := r.Raw()
+			if err == nil && !holdsNothing(raw) {
+				unreadable("accessType holds %s, which is none of %s", key, slotNames)
+			}
+			return err
+		}
+		if spelled[i] != "" {
+			unreadable("accessType holds both %s and %s", spelled[i], key)
+			return r.Skip()
+		}
+		spelled[i] = key
+		id, why, err := readProfileID(r, key)
+		if why != "" {
+			unreadable("%s", why)
+		}
+		a.Set(Slots[i], id)
 		return err
 	})
 	return a, err
 }
 
-// readProfileID reads what a slot holds: a GUID, null, the text null, or an
-// object carrying the GUID as uuid, id or guid.
-func readProfileID(r *object.Reader) (string, error) {
-	s, isText, err := r.Text()
-	if err != nil || isText {
-		if strings.EqualFold(s, "null") {
-			return "", err
+// readProfileID reads what a slot holds: a GUID, null, "" or the text null
+// (empty), or an object carrying the GUID as uuid, id or guid. why says what
+// makes it unreadable, when it is.
+func readProfileID(r *object.Reader, slot string) (id, why string, err error) {
+	switch t := r.Type(); t {
+	case object.TypeString, object.TypeNull:
+		s, _, err := r.Text()
+		if s = strings.TrimSpace(s); strings.EqualFold(s, "null") {
+			s = ""
 		}
-		return strings.TrimSpace(s), err
+		return s, "", err
+	case object.TypeObject:
+		var ids []string
+		var bad string
+		keys, idKeys := 0, 0
+		err := r.Object(func(k []byte) error {
+			keys++
+			if !slices.ContainsFunc([]string{"uuid", "id", "guid"}, func(n string) bool { return strings.EqualFold(n, string(k)) }) {
+				return nil
+			}
+			idKeys++
+			switch t := r.Type(); t {
+			case object.TypeString, object.TypeNull:
+				s, _, err := r.Text()
+				if s = strings.TrimSpace(s); s != "" && !slices.Contains(ids, s) {
+					ids = append(ids, s)
+				}
+				return err
+			default:
+				bad = fmt.Sprintf("%s holds an object whose %s is %s", slot, k, t)
+				return nil
+			}
+		})
+		switch {
+		case err != nil:
+			return "", "", err
+		case bad != "":
+			return "", bad, nil
+		case len(ids) > 1:
+			return ids[0], fmt.Sprintf("%s holds an object with two GUIDs (%s and %s)", slot, ids[0], ids[1]), nil
+		case len(ids) == 1:
+			return ids[0], "", nil
+		case keys > 0 && idKeys == 0:
+			return "", slot + " holds an object without uuid, id or guid", nil
+		}
+		return "", "", nil // {} or {"uuid": null}: empty
 	}
 	raw, err := r.Raw()
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	withID, err := object.DecodeObject(raw)
-	if err != nil {
-		return "", nil // a list: no GUID
+	if emptyContainer(raw) {
+		return "", "", nil
 	}
-	for _, key := range []string{"uuid", "id", "guid"} {
-		if v, ok := withID.Get(key); ok {
-			s, _ := object.Text(v)
-			return strings.TrimSpace(s), nil
-		}
-	}
-	return "", nil
+	return "", fmt.Sprintf("%s holds %s", slot, clip(truncate(raw, 40))), nil
+}
+
+// emptyContainer reports [] or {} (white space allowed).
+func emptyContainer(raw []byte) bool {
+	b := bytes.TrimSpace(raw)
+	return len(b) >= 2 && (b[0] == '[' || b[0] == '{') && len(bytes.TrimSpace(b[1:len(b)-1])) == 0
+}
+
+// holdsNothing reports null, "", [] or {}: a value that cannot hide a profile.
+func holdsNothing(raw []byte) bool {
+	b := bytes.TrimSpace(raw)
+	return isNull(b) || string(b) == `""` || emptyContainer(b)
 }
 
 // SameProfile compares profile GUIDs as IPassan does: without regard to case.

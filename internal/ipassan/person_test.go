@@ -84,7 +84,7 @@ func TestDecodePersonBareOrWrapped(t *testing.T) {
 
 func TestPersonMarshalNeverHidesArchitecture(t *testing.T) {
 	var p Person
-	require.NoError(t, json.Unmarshal([]byte(`{"uuid":"u","type":2,"architecture":{"name":"Main"},"badge":1}`), &p))
+	require.NoError(t, json.Unmarshal([]byte(`{"uuid":"u","type":2,"architecture":{"name":"Main"},"badge":1,"accessType":null}`), &p))
 	b, err := json.Marshal(p)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"uuid":"u","firstname":"","lastname":"","mail":"","phone":"","number":"","type":"2","other":"",
@@ -144,4 +144,52 @@ func TestPersonDecodingRefusesWhatItCannotRead(t *testing.T) {
 		assert.Contains(t, err.Error(), want, in)
 		assert.Contains(t, err.Error(), "at byte", in)
 	}
+}
+
+// A shape is known only when it leaves no doubt which GUID sits in which
+// slot; anything that could hide a profile is unreadable, never "no profile".
+func TestAccessTypeShapes(t *testing.T) {
+	const g, h = "51ee893c-bb6e-4a65-b852-f79d09e242b1", "8b32bb39-5e9f-459b-8bf1-a864c35b3f79"
+	tests := []struct {
+		name, accessType string
+		want             AccessType
+	}{
+		{"slots as GUIDs", `{"doorPermanent":"` + g + `","doorTemporary":null,"floorPermanent":"","floorTemporary":"null"}`, AccessType{DoorPermanent: g}},
+		{"slots as objects", `{"doorPermanent":{"uuid":"` + g + `","name":"Floor 1"},"floorTemporary":{"ID":"` + h + `"},"doorTemporary":{"uuid":null}}`, AccessType{DoorPermanent: g, FloorTemporary: h}},
+		{"the same GUID twice in one object", `{"doorPermanent":{"uuid":"` + g + `","id":"` + g + `"}}`, AccessType{DoorPermanent: g}},
+		{"other casing, once", `{"DoorPermanent":"` + g + `"}`, AccessType{DoorPermanent: g}},
+		{"slots left out", `{"floorPermanent":"` + h + `"}`, AccessType{FloorPermanent: h}},
+		{"null", `null`, AccessType{}},
+		{"a PHP empty map", `[ ]`, AccessType{}},
+		{"an empty object", `{}`, AccessType{}},
+		{"empty values in a slot", `{"doorPermanent":[],"doorTemporary":{}}`, AccessType{}},
+		{"other keys holding nothing", `{"doorPermanent":"` + g + `","updated_at":null,"extra":"","more":[]}`, AccessType{DoorPermanent: g}},
+
+		{"a list of entries", `[{"type":"doorPermanent","uuid":"` + g + `"}]`, AccessType{Unreadable: "accessType is a list"}},
+		{"text", `"doorPermanent=` + g + `"`, AccessType{Unreadable: "accessType is text"}},
+		{"a number", `7`, AccessType{Unreadable: "accessType is a number"}},
+		{"snake_case", `{"door_permanent":"` + g + `"}`, AccessType{Unreadable: "accessType holds door_permanent, which is none of doorPermanent, doorTemporary, floorPermanent, floorTemporary"}},
+		{"an unknown slot", `{"doorPermanent":null,"doorSpecial":{"uuid":"` + g + `"}}`, AccessType{Unreadable: "accessType holds doorSpecial, which is none of doorPermanent, doorTemporary, floorPermanent, floorTemporary"}},
+		{"two keys differing in case", `{"doorPermanent":"` + g + `","DOORPERMANENT":null}`, AccessType{DoorPermanent: g, Unreadable: "accessType holds both doorPermanent and DOORPERMANENT"}},
+		{"a number in a slot", `{"doorPermanent":42}`, AccessType{Unreadable: "doorPermanent holds 42"}},
+		{"a boolean in a slot", `{"doorTemporary":true}`, AccessType{Unreadable: "doorTemporary holds true"}},
+		{"a list in a slot", `{"doorPermanent":["` + g + `"]}`, AccessType{Unreadable: `doorPermanent holds ["` + g + `"]`}},
+		{"an object without GUID", `{"doorPermanent":{"name":"Floor 1"}}`, AccessType{Unreadable: "doorPermanent holds an object without uuid, id or guid"}},
+		{"an object with a number for uuid", `{"doorPermanent":{"uuid":42}}`, AccessType{Unreadable: "doorPermanent holds an object whose uuid is a number"}},
+		{"an object with two GUIDs", `{"doorPermanent":{"uuid":"` + g + `","guid":"` + h + `"}}`, AccessType{DoorPermanent: g, Unreadable: "doorPermanent holds an object with two GUIDs (" + g + " and " + h + ")"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p Person
+			require.NoError(t, json.Unmarshal([]byte(`{"uuid":"u","accessType":`+tt.accessType+`}`), &p))
+			assert.Equal(t, tt.want, p.AccessType)
+		})
+	}
+	var p Person
+	require.NoError(t, json.Unmarshal([]byte(`{"uuid":"u"}`), &p))
+	assert.Equal(t, "accessType is absent", p.AccessType.Unreadable)
+	_, ok := p.Value("accessType.doorPermanent")
+	assert.False(t, ok, "an unreadable slot has no value")
+	b, _ := json.Marshal(p)
+	assert.Contains(t, string(b), `"accessType":{"unreadable":"accessType is absent"}`)
 }
