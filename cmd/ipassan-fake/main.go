@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,6 +30,7 @@ type options struct {
 	addrFile    string
 	allowRemote bool
 	quiet       bool
+	faults      []string
 	fake        fake.Options
 }
 
@@ -41,13 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmd := &cobra.Command{
 		Use:   "ipassan-fake",
 		Short: "A stateful fake IPassan API on loopback",
-		Long: `ipassan-fake serves the IPassan endpoints ipassan-connector uses (token, persons of a site,
-bases and sites) from memory, seeded from a JSON file, with IPassan's known quirks: pages
-clamped to --max-page-size, type returned as a number, unknown access-profile GUIDs silently
-ignored, "Access Denied" for a site the client cannot see.
-
-Control endpoints for scripts: GET /_fake/stats, POST and DELETE /_fake/faults,
-GET /_fake/sites/{site}/persons.`,
+		Long:  long(),
 		Example: `  # The demo's IPassan: one base, one site, a demo client (see testdata/fake/seed.json)
   ipassan-fake --seed testdata/fake/seed.json --addr 127.0.0.1:8080
 
@@ -58,7 +54,15 @@ GET /_fake/sites/{site}/persons.`,
   ipassan-fake --seed testdata/fake/seed.json --latency 100ms --max-page-size 20
 
   # A large site for benchmarks: 20,000 more persons
-  ipassan-fake --seed testdata/fake/seed.json --generate 20000 --quiet`,
+  ipassan-fake --seed testdata/fake/seed.json --generate 20000 --quiet
+
+  # A person created while the second page is read, and a proxy's 404 for every GET of a person
+  ipassan-fake --seed testdata/fake/seed.json --fault '{"route":"list","offset":49,"times":1,"insert":{"lastname":"New"}}' \
+    --fault '{"route":"get","status":404,"contentType":"text/html","body":"<html><h1>404 Not Found</h1></html>"}'
+
+  # The same from a script, against a running fake
+  curl -X POST --data '{"route":"create","delay":11000000000,"complete":true,"visibleAfter":2000000000}' http://127.0.0.1:8080/_fake/faults
+  curl http://127.0.0.1:8080/_fake/stats`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -78,6 +82,9 @@ GET /_fake/sites/{site}/persons.`,
 	f.BoolVar(&o.fake.NotFoundAsEmpty, "not-found-as-empty", false, "answer an unknown person with 200 and {} instead of 404")
 	f.BoolVar(&o.fake.WrapPerson, "wrap-person", false, `answer single persons as {"data": …}`)
 	f.BoolVar(&o.fake.CursorAsText, "cursor-as-text", false, `write next_cursor as text ("50")`)
+	f.BoolVar(&o.fake.OpaqueCursor, "opaque-cursor", false, `write next_cursor as "p50", a cursor that is not an offset`)
+	f.BoolVar(&o.fake.ShortPages, "short-pages", false, "make every second page one row shorter than asked")
+	f.StringArrayVar(&o.faults, "fault", nil, "queue a fault at start: `JSON` as for POST /_fake/faults (repeatable)")
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
@@ -115,6 +122,15 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := fake.New(seed, o.fake)
+	for _, text := range o.faults {
+		faults, err := fake.ParseFaults([]byte(text))
+		if err != nil {
+			return fmt.Errorf("--fault %s: %w", text, err)
+		}
+		for _, f := range faults {
+			srv.AddFault(f)
+		}
+	}
 	var handler http.Handler = srv
 	if !o.quiet {
 		handler = logRequests(srv, stderr)
@@ -138,6 +154,64 @@ func serve(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "ipassan-fake stopped")
 	return nil
+}
+
+// long is the command's help: what the fake does, and every way to make it
+// misbehave.
+func long() string {
+	var shapes strings.Builder
+	for _, name := range fake.ShapeNames() {
+		fmt.Fprintf(&shapes, "    %-16s %s\n", name, fake.AccessTypeShapes[name])
+	}
+	return `ipassan-fake serves the IPassan endpoints ipassan-connector uses (token, persons of a site,
+bases and sites) from memory, seeded from a JSON file, with IPassan's known quirks: pages
+clamped to --max-page-size, type returned as a number, unknown access-profile GUIDs silently
+ignored, "Access Denied" for a site the client cannot see.
+
+Control endpoints for scripts:
+  GET    /_fake/stats                 requests per route ("requests"), "writes" and "total"
+  GET    /_fake/faults                the faults still queued
+  POST   /_fake/faults                queue a fault: a JSON object as below, or a list of them
+  DELETE /_fake/faults                clear the faults
+  GET    /_fake/sites/{site}/persons  the stored persons (also those not visible yet)
+
+A fault hits the next "times" requests of its "route" (0: every one); a request meets at most
+one fault, the first queued that matches. Routes: token, list (persons of a site), get,
+create, update, delete, bases, sites, or * for any. Unknown fields are refused. Durations are
+in nanoseconds. The fields:
+
+  route, times        which requests; "offset": N limits a fault to the page asked at offset N
+  status              answer this status (2xx too) and do nothing else, with
+    retryAfter        a Retry-After header
+    body              this body instead of IPassan's error JSON (placeholders below)
+    contentType       of the body (default application/json; text/html for a proxy's page)
+    location          a Location header: {host}, {port} and {path} are the request's,
+                      e.g. "http://{host}:8081{path}" (plain http on another port)
+  drop                close the connection without an answer
+  loseReply           do the work, then close the connection without an answer
+  garbage             do the work, then answer 200 with broken JSON
+  delay               wait first; the request is abandoned if the client goes away, unless
+    complete          true: wait the whole delay and do the work even after the client left
+  visibleAfter        a write shows only this long after it is answered: a created person is
+                      listed and found only then, an update or delete applies only then
+  revokeTokens        invalidate every token first
+  insert, insertAt    (list) add this person at this position before the page is answered
+  removeAt            (list) remove the person at this position before the page is answered
+  emptyPage           (list, bases, sites) no rows, but the next_cursor the page would have had
+  row, rowAt          (list, bases, sites) this JSON replaces the row at rowAt: null, 42, "x",
+                      {"firstname":"no uuid"}
+  answerAs            (get) answer the stored person with this uuid instead of the one asked
+  accessTypeShape     (get, list) write accessType in one of these shapes:
+` + shapes.String() + `  expiresIn           (token) expires_in as this raw JSON (-5, "3600", 1733000000000, 1e400),
+                      or "absent" to leave it out
+
+Placeholders in a body: {secret} (the client secret as sent on the token request; on other
+routes the one of the client the bearer token belongs to), {token} (the request's bearer
+token), each also as {secret:trimmed} (without surrounding spaces), {secret:json} (escaped the
+PHP way: \/ and \uXXXX), {secret:percent} and {secret:PERCENT} (percent-encoded in lower or
+upper case, + for a space); {pad:N} is N times x, to put what follows past where a client cuts
+a long message, e.g.
+  {"route":"update","status":400,"body":"{\"error\":{\"message\":\"{pad:290} {secret:json}\"}}"}`
 }
 
 // addGenerated appends n generated persons to the first site of the seed,

@@ -70,8 +70,9 @@ type PageInfo struct {
 }
 
 // ListPersons reads one page of the site's persons starting at cursor ("" is
-// the start), handing each person to fn as soon as it is decoded, so a page is
-// never held in memory. fn returns false to stop early.
+// the start), handing each person to fn as soon as it is read; fn returns
+// false to stop early. A row that is not a person with a uuid fails the page,
+// after the rows before it reached fn: use Scan for a whole, checked read.
 func (c *Client) ListPersons(ctx context.Context, cursor string, limit int, fn func(Person) bool) (PageInfo, error) {
 	return listPage(ctx, c, c.personsPath(), cursor, limit, fn)
 }

@@ -1,8 +1,14 @@
 package fake
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -96,12 +102,79 @@ func (s *Server) RevokeTokens() {
 	s.tokens = map[string]issued{}
 }
 
+// ParseFaults reads faults as JSON: one fault object, or a list of them
+// (the body of POST /_fake/faults, the value of ipassan-fake --fault). Unknown
+// fields are refused, so that a misspelt behaviour is not silently ignored.
+func ParseFaults(data []byte) ([]Fault, error) {
+	trimmed := bytes.TrimSpace(data)
+	var faults []Fault
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	var err error
+	if bytes.HasPrefix(trimmed, []byte("[")) {
+		err = dec.Decode(&faults)
+	} else {
+		var f Fault
+		err = dec.Decode(&f)
+		faults = []Fault{f}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("a fault is a JSON object (or a list of them) with the fields of fake.Fault: %w", err)
+	}
+	for _, f := range faults {
+		if err := f.check(); err != nil {
+			return nil, err
+		}
+	}
+	return faults, nil
+}
+
+// check refuses a fault that cannot do what it says.
+func (f Fault) check() error {
+	routes := []string{"*", RouteToken, RouteList, RouteGet, RouteCreate, RouteUpdate, RouteDelete, RouteBases, RouteSites}
+	switch {
+	case !slices.ContainsFunc(routes, func(r string) bool { return strings.EqualFold(r, f.Route) }):
+		return fmt.Errorf("fault route %q is none of %s", f.Route, strings.Join(routes, ", "))
+	case f.Times < 0:
+		return errors.New("fault times must be 0 (every request) or more")
+	case f.AccessTypeShape != "" && AccessTypeShapes[f.AccessTypeShape] == "":
+		return fmt.Errorf("fault accessTypeShape %q is none of %s", f.AccessTypeShape, strings.Join(ShapeNames(), ", "))
+	case f.Row != nil && !json.Valid(f.Row):
+		return errors.New("fault row must be JSON")
+	case f.ExpiresIn != "" && f.ExpiresIn != "absent" && !json.Valid([]byte(f.ExpiresIn)):
+		return fmt.Errorf("fault expiresIn %q must be JSON or absent", f.ExpiresIn)
+	}
+	return nil
+}
+
+// ShapeNames are the names of AccessTypeShapes, sorted.
+func ShapeNames() []string {
+	names := make([]string, 0, len(AccessTypeShapes))
+	for n := range AccessTypeShapes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Faults returns the faults still queued.
+func (s *Server) Faults() []Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Fault, len(s.faults))
+	for i, f := range s.faults {
+		out[i] = *f
+	}
+	return out
+}
+
 // controls mounts the /_fake endpoints that let scripts steer a running fake:
 //
-//	GET    /_fake/stats                  requests per route and writes
-//	POST   /_fake/faults                 queue a Fault (JSON body)
+//	GET    /_fake/stats                  requests per route, writes and the total
+//	GET    /_fake/faults                 the faults still queued
+//	POST   /_fake/faults                 queue faults: one Fault as JSON, or a list (see ParseFaults)
 //	DELETE /_fake/faults                 clear faults
-//	GET    /_fake/sites/{site}/persons   the stored persons
+//	GET    /_fake/sites/{site}/persons   the stored persons (also those not visible yet)
 func (s *Server) controls() {
 	s.mux.HandleFunc("GET /_fake/stats", func(w http.ResponseWriter, r *http.Request) {
 		counts := s.Counts()
@@ -112,13 +185,19 @@ func (s *Server) controls() {
 		sort.Strings(routes)
 		writeJSON(w, http.StatusOK, map[string]any{"requests": counts, "routes": routes, "writes": s.Writes(), "total": s.Total()})
 	})
+	s.mux.HandleFunc("GET /_fake/faults", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.Faults())
+	})
 	s.mux.HandleFunc("POST /_fake/faults", func(w http.ResponseWriter, r *http.Request) {
-		var f Fault
-		if err := json.NewDecoder(r.Body).Decode(&f); err != nil || f.Route == "" {
-			writeError(w, http.StatusBadRequest, "expected a fault as JSON with a route")
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		faults, perr := ParseFaults(body)
+		if err != nil || perr != nil {
+			writeError(w, http.StatusBadRequest, cmp.Or(perr, err).Error())
 			return
 		}
-		s.AddFault(f)
+		for _, f := range faults {
+			s.AddFault(f)
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	s.mux.HandleFunc("DELETE /_fake/faults", func(w http.ResponseWriter, r *http.Request) {

@@ -184,11 +184,13 @@ func ExpandBody(body string, e Echoes) string {
 			break
 		}
 		b.WriteString(body[:open])
-		if v, ok := placeholder(body[open+1:open+end], e); ok {
-			b.WriteString(v)
-		} else {
-			b.WriteString(body[open : open+end+1])
+		v, ok := placeholder(body[open+1:open+end], e)
+		if !ok { // not a placeholder: the brace stays, and what follows is read on
+			b.WriteByte('{')
+			body = body[open+1:]
+			continue
 		}
+		b.WriteString(v)
 		body = body[open+end+1:]
 	}
 	b.WriteString(body)

@@ -3,6 +3,18 @@
 // quirks (clamped pages, `type` as a number, unknown profile GUIDs silently
 // ignored, "Access Denied" for a foreign site) and per-route fault injection.
 // Tests use it in-process through httptest; cmd/ipassan-fake serves it.
+//
+// A Fault (faults.go) makes it misbehave as real servers and what stands in
+// front of them do: a status with Retry-After, a dropped connection, a reply
+// lost after the write, broken JSON, a delay; a write finished after the
+// client gave up and shown only later; the site changing while a given page
+// is read (a person added or removed); empty pages that still have a cursor
+// and rows that are not persons; errors answered with 2xx and HTML 404s; a
+// GET answering another person; accessType in other shapes
+// (AccessTypeShapes); redirects elsewhere; bodies echoing the secret or the
+// token in every spelling (ExpandBody); odd expires_in. Scripts queue the
+// same faults as JSON (ParseFaults, POST /_fake/faults) and read the request
+// counts per route (GET /_fake/stats).
 package fake
 
 import (
