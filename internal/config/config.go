@@ -36,6 +36,9 @@ const (
 	KeyIncludeSiteProfiles  = "permissionsIncludeSiteProfiles"
 	KeyContractLookupPath   = "contractLookupPath"
 	KeyImportTimeout        = "importTimeoutSeconds"
+	KeySiteIndexMaxAge      = "siteIndexMaxAgeSeconds"
+	KeySiteIndexPath        = "siteIndexPath"
+	KeyImportCorrelation    = "importCorrelationField"
 )
 
 // AccessProfileSource says who decides a person's door profile.
@@ -47,9 +50,6 @@ const (
 	// Permissions: HelloID grants and revokes profiles as permissions.
 	Permissions AccessProfileSource = "permissions"
 )
-
-// Slots are the four access slots of an IPassan person.
-var Slots = []string{"doorPermanent", "doorTemporary", "floorPermanent", "floorTemporary"}
 
 // Defaults.
 const (
@@ -65,6 +65,13 @@ const (
 	// DefaultImportTimeout stays under the 90 s HelloID gives an import preview.
 	DefaultImportTimeout      = 85 * time.Second
 	DefaultContractLookupPath = "Title.Name"
+	// DefaultSiteIndexMaxAge bounds how old a site index an action may use
+	// (its only blind spot, a second person given a value after the index was
+	// built, lasts at most this long).
+	DefaultSiteIndexMaxAge = 10 * time.Minute
+	// DefaultImportCorrelationField is the field account import always puts
+	// in Data: what HelloID correlates imported accounts on.
+	DefaultImportCorrelationField = "number"
 )
 
 // Config is a validated configuration.
@@ -88,6 +95,14 @@ type Config struct {
 	IncludeSiteProfiles  bool          // permissions lists profiles seen on persons too
 	ContractLookupPath   string        // where a contract holds its lookup key
 	ImportTimeout        time.Duration // deadline of import and import-permissions
+	// SiteIndexMaxAge is how old a site index may be to be used; 0 turns the
+	// index off.
+	SiteIndexMaxAge time.Duration
+	// SiteIndexDir is where site indexes are kept; "" is the user's cache
+	// directory.
+	SiteIndexDir string
+	// ImportCorrelationField is the field account import always puts in Data.
+	ImportCorrelationField string
 }
 
 // Parse reads a Configuration object. Every problem is reported, each naming
@@ -95,24 +110,27 @@ type Config struct {
 func Parse(o *object.Object) (Config, error) {
 	p := parser{o: o}
 	c := Config{
-		ClientID:             p.required(KeyClientID),
-		ClientSecret:         secret.New(p.secret(KeyClientSecret)),
-		SiteID:               p.required(KeySiteID),
-		MappingPath:          p.text(KeyMappingPath),
-		MappingText:          p.untrimmed(KeyMapping),
-		ConnectorPath:        p.text(KeyConnectorPath),
-		PageSize:             p.integer(KeyPageSize, DefaultPageSize, 1, 1000),
-		Concurrency:          p.integer(KeyConcurrency, DefaultConcurrency, 1, 64),
-		ActionTimeout:        p.seconds(KeyActionTimeout, DefaultActionTimeout, 1, int(MaxActionTimeout/time.Second)),
-		RequestTimeout:       p.seconds(KeyRequestTimeout, DefaultRequestTimeout, 1, 600),
-		PermissionAccessType: p.choice(KeyPermissionAccessType, Slots[0], Slots...),
-		RetryCount:           p.integer(KeyRetryCount, DefaultRetryCount, 0, 10),
-		RetryBackoff:         time.Duration(p.integer(KeyRetryBackoff, int(DefaultRetryBackoff/time.Millisecond), 1, 60000)) * time.Millisecond,
-		CABundlePath:         p.text(KeyCABundlePath),
-		IncludeSiteProfiles:  p.boolean(KeyIncludeSiteProfiles),
-		ContractLookupPath:   orDefault(p.text(KeyContractLookupPath), DefaultContractLookupPath),
-		ImportTimeout:        p.seconds(KeyImportTimeout, DefaultImportTimeout, 1, 3600),
-		AccessProfileSource:  AccessProfileSource(p.choice(KeyAccessProfileSource, string(Lifecycle), string(Lifecycle), string(Permissions))),
+		ClientID:               p.required(KeyClientID),
+		ClientSecret:           secret.New(p.secret(KeyClientSecret)),
+		SiteID:                 p.required(KeySiteID),
+		MappingPath:            p.text(KeyMappingPath),
+		MappingText:            p.untrimmed(KeyMapping),
+		ConnectorPath:          p.text(KeyConnectorPath),
+		PageSize:               p.integer(KeyPageSize, DefaultPageSize, 1, 1000),
+		Concurrency:            p.integer(KeyConcurrency, DefaultConcurrency, 1, 64),
+		ActionTimeout:          p.seconds(KeyActionTimeout, DefaultActionTimeout, 1, int(MaxActionTimeout/time.Second)),
+		RequestTimeout:         p.seconds(KeyRequestTimeout, DefaultRequestTimeout, 1, 600),
+		PermissionAccessType:   p.choice(KeyPermissionAccessType, ipassan.SlotDoorPermanent, ipassan.Slots[:]...),
+		RetryCount:             p.integer(KeyRetryCount, DefaultRetryCount, 0, 10),
+		RetryBackoff:           time.Duration(p.integer(KeyRetryBackoff, int(DefaultRetryBackoff/time.Millisecond), 1, 60000)) * time.Millisecond,
+		CABundlePath:           p.text(KeyCABundlePath),
+		IncludeSiteProfiles:    p.boolean(KeyIncludeSiteProfiles),
+		ContractLookupPath:     orDefault(p.text(KeyContractLookupPath), DefaultContractLookupPath),
+		ImportTimeout:          p.seconds(KeyImportTimeout, DefaultImportTimeout, 1, 3600),
+		AccessProfileSource:    AccessProfileSource(p.choice(KeyAccessProfileSource, string(Lifecycle), string(Lifecycle), string(Permissions))),
+		SiteIndexMaxAge:        p.seconds(KeySiteIndexMaxAge, DefaultSiteIndexMaxAge, 0, 24*60*60),
+		SiteIndexDir:           p.text(KeySiteIndexPath),
+		ImportCorrelationField: orDefault(p.text(KeyImportCorrelation), DefaultImportCorrelationField),
 	}
 	c.BaseURL = p.baseURL()
 	if c.SiteID != "" && !ipassan.SafeID(c.SiteID) {

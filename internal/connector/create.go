@@ -87,6 +87,7 @@ func (c *Connector) Create(ctx context.Context, in *helloid.Context) *helloid.Ou
 		return failWith(out, helloid.CreateAccount, fmt.Sprintf("Could not create IPassan person %s: %s", quote(name), err))
 	}
 	ref := p.UUID
+	c.indexCreated(ctx, p, corr.AccountField)
 	out.Success = true
 	out.AccountReference = &ref
 	out.Data = accountData(p, fields, sent)

@@ -28,6 +28,9 @@ type slotChange struct {
 // slotOf reads a slot of a person: the profile GUID it holds, or why it
 // cannot be told.
 func slotOf(p ipassan.Person, slot string) (id, unreadable string) {
+	if p.AccessType.Unreadable != "" {
+		return "", p.AccessType.Unreadable
+	}
 	id, _ = p.AccessType.Slot(slot)
 	return id, ""
 }

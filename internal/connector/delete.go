@@ -34,6 +34,7 @@ func (c *Connector) delete(ctx context.Context, in *helloid.Context) *helloid.Ou
 	if err != nil {
 		return failWith(out, act, fmt.Sprintf("Could not delete IPassan person %s: %s", ref, Explain(err)))
 	}
+	c.indexRemoved(ctx, ref)
 	out.Success = true
 	out.Log(act, fmt.Sprintf("Deleted IPassan person %s", describePerson(p)), false)
 	return out

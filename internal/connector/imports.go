@@ -26,13 +26,14 @@ type ImportedAccount struct {
 // is decoded, so nothing waits for the whole site. DisplayName is "first
 // last", else the uuid; UserName the mail, else the uuid; Enabled means a
 // doorPermanent profile. Data holds the ImportFields that are not _extension
-// ones, plus number, the correlation field. It returns how many it emitted.
+// ones, plus the correlation field (importCorrelationField, default number).
+// It returns how many it emitted.
 func (c *Connector) ImportAccounts(ctx context.Context, in *helloid.Context, emit func(ImportedAccount) error) (int, error) {
 	fields, err := in.ImportFields()
 	if err != nil {
 		return 0, err
 	}
-	fields = importable(fields)
+	fields = importable(fields, c.Config.ImportCorrelationField)
 	n := 0
 	hasUUID := func(p ipassan.Person) bool { return p.UUID != "" }
 	var emitErr error
@@ -49,20 +50,21 @@ func (c *Connector) ImportAccounts(ctx context.Context, in *helloid.Context, emi
 	return n, err
 }
 
-// importable drops _extension fields and makes sure number is there.
-func importable(fields []string) []string {
+// importable drops _extension fields and makes sure the correlation field
+// is there: HelloID's import needs it in every account's Data, even empty.
+func importable(fields []string, correlation string) []string {
 	out := make([]string, 0, len(fields)+1)
-	hasNumber := false
+	hasCorrelation := false
 	for _, f := range fields {
 		lower := strings.ToLower(f)
 		if f == "" || lower == extensionKey || strings.HasPrefix(lower, extensionKey+".") {
 			continue
 		}
-		hasNumber = hasNumber || strings.EqualFold(f, ipassan.FieldNumber)
+		hasCorrelation = hasCorrelation || strings.EqualFold(f, correlation)
 		out = append(out, f)
 	}
-	if !hasNumber {
-		out = append(out, ipassan.FieldNumber)
+	if !hasCorrelation {
+		out = append(out, correlation)
 	}
 	return out
 }

@@ -19,18 +19,31 @@ func (c *Connector) scan(ctx context.Context, keep func(ipassan.Person) bool, fn
 	return stats, err
 }
 
-// findPersons reads the whole site (IPassan cannot filter) and keeps the
-// persons whose field equals value: as text, trimmed, without regard to case,
-// the way PowerShell's -eq compares. A field that no person has and that
-// IPassan does not know is a configuration error, not "no match": treating it
-// as no match would create a duplicate on every run.
+// findPersons finds the persons whose field equals value: as text, trimmed,
+// without regard to case, the way PowerShell's -eq compares. One person the
+// site index names and a read of that person confirms is the answer;
+// otherwise the whole site is read (IPassan cannot filter), which refreshes
+// the index.
 func (c *Connector) findPersons(ctx context.Context, field, value string) ([]ipassan.Person, error) {
-	found, _, err := c.FindPersons(ctx, field, value)
+	found, _, _, err := c.FindPersonsIndexed(ctx, field, value)
 	return found, err
 }
 
-// FindPersons is findPersons for admin tools: it also says how many persons
-// the site has.
+// FindPersonsIndexed is findPersons for admin tools: it also says how many
+// persons the site has (0 when the index answered) and whether the index
+// answered.
+func (c *Connector) FindPersonsIndexed(ctx context.Context, field, value string) (found []ipassan.Person, scanned int, indexed bool, err error) {
+	if p, ok := c.fromIndex(ctx, field, value); ok {
+		return []ipassan.Person{p}, 0, true, nil
+	}
+	found, scanned, err = c.FindPersons(ctx, field, value)
+	return found, scanned, false, err
+}
+
+// FindPersons reads the whole site for the persons whose field equals value,
+// and leaves the site index behind. A field that no person has and that
+// IPassan does not know is a configuration error, not "no match": treating
+// it as no match would create a duplicate on every run.
 func (c *Connector) FindPersons(ctx context.Context, field, value string) (found []ipassan.Person, scanned int, err error) {
 	want := strings.TrimSpace(value)
 	var seen atomic.Bool
@@ -43,11 +56,29 @@ func (c *Connector) FindPersons(ctx context.Context, field, value string) (found
 		s, isText := object.Text(v)
 		return isText && strings.EqualFold(strings.TrimSpace(s), want)
 	}
+	ix := c.siteIndex(field)
+	index := c.indexBuilder(ix)
+	keep := matches
+	if index != nil {
+		keep = nil // every person goes to the index; fn keeps the matches
+	}
 	found = []ipassan.Person{}
-	stats, err := c.scan(ctx, matches, func(p ipassan.Person) error {
+	stats, err := c.scan(ctx, keep, func(p ipassan.Person) error {
+		if index != nil {
+			if err := index.Add(p.UUID, indexValues(p, ix)); err != nil {
+				// The index is a courtesy: it never fails the read.
+				c.Log.Debug().Err(err).Msg("the site index will not be written")
+				index.Discard()
+				index = nil
+			}
+		}
+		if keep == nil && !matches(p) {
+			return nil
+		}
 		found = append(found, p)
 		return nil
 	})
+	c.saveIndex(ctx, index, err == nil)
 	if err != nil {
 		return nil, stats.Persons, err
 	}
