@@ -38,13 +38,36 @@ func positioned(t *testing.T, err error, data []byte) {
 	}
 }
 
+// measured decodes data as Decode does, but always measuring first, as
+// inputs above onePassBelow are.
+func measured(data []byte) (any, error) {
+	d := decoder{s: scanner{b: data}, twoPass: true}
+	v, err := d.decode()
+	if err == nil {
+		err = NewReader(data[d.s.i:]).End()
+	}
+	return v, err
+}
+
 // FuzzDecode: on any bytes, the parser never panics, accepts exactly the JSON
 // encoding/json accepts (but for its deliberate refusals), names the byte of
-// what it refuses, and what it decodes encodes back to the same value.
+// what it refuses, decodes alike in one pass and in two, and what it decodes
+// encodes back to the same value.
 func FuzzDecode(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := Decode(data)
+		v2, err2 := measured(data)
+		if (err == nil) != (err2 == nil) {
+			t.Fatalf("one pass says %v, two passes say %v: %q", err, err2, data)
+		}
+		if err == nil {
+			a, _ := Marshal(v)
+			b, _ := Marshal(v2)
+			if string(a) != string(b) {
+				t.Fatalf("one pass made %s, two passes %s", a, b)
+			}
+		}
 		valid := json.Valid(data)
 		if err != nil {
 			if valid && !deliberate(err) {

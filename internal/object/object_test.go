@@ -40,6 +40,8 @@ func TestDecodeRejects(t *testing.T) {
 	}{
 		{"case duplicate", `{"a":{"BaseUrl":"x","baseurl":"y"}}`, `a has the key "baseurl" twice (as "BaseUrl" and "baseurl")`},
 		{"exact duplicate", `{"x":1,"x":2}`, `the top-level object has the key "x" twice`},
+		{"duplicate past the eighth key", `{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"B":10}`, `has the key "B" twice (as "b" and "B")`},
+		{"duplicate past the twelfth key", `{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":0,"k":1,"l":2,"m":3,"n":4,"K":5}`, `has the key "K" twice (as "k" and "K")`},
 		{"truncated", `{"a":`, "ends too early"},
 		{"syntax", `{"a" 1}`, "invalid JSON at byte"},
 		{"trailing", `{} {}`, "unexpected data after the JSON value"},
