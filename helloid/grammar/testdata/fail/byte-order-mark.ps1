@@ -1,0 +1,2 @@
+﻿$action = 'create'
+# want: 1:1 a byte-order mark

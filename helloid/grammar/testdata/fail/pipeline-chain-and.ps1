@@ -1,0 +1,3 @@
+# want: 3:21 pipeline chain operator &&
+# Pipeline chain operators are PowerShell 7.
+Get-Item $connector && Write-Output 'found'
