@@ -44,12 +44,15 @@ func outputKeys() map[string]bool {
 }
 
 var (
-	actionLine = regexp.MustCompile(`(?m)^\$action = '([a-z-]+)'\r?$`)
-	auditLine  = regexp.MustCompile(`(?m)^\$auditAction = '([A-Za-z]*)'\r?$`)
-	headerLine = regexp.MustCompile(`(?m)^# HelloID-Conn-Prov-Target-IPassan: .*$`)
-	copyLine   = regexp.MustCompile(`(?m)^\s*foreach \(\$name in (.+)\) \{`)
-	resultRead = regexp.MustCompile(`\$result\.([A-Za-z]+)`)
-	depth      = regexp.MustCompile(`ConvertTo-Json -Depth (\d+)`)
+	actionLine    = regexp.MustCompile(`(?m)^\$action = '([a-z-]+)'\r?$`)
+	auditLine     = regexp.MustCompile(`(?m)^\$auditAction = '([A-Za-z]*)'\r?$`)
+	headerLine    = regexp.MustCompile(`(?m)^# HelloID-Conn-Prov-Target-IPassan: .*$`)
+	copyLine      = regexp.MustCompile(`(?m)^\s*foreach \(\$name in (.+)\) \{`)
+	resultRead    = regexp.MustCompile(`\$result\.([A-Za-z]+)`)
+	depth         = regexp.MustCompile(`ConvertTo-Json -Depth (\d+)`)
+	argumentsLine = regexp.MustCompile(`(?m)^\s*\$arguments = "?\$action((?: [^"\r\n]*)?)"?\r?$`)
+	flagWord      = regexp.MustCompile(`(?:^| )--([a-z-]+)`)
+	region        = regexp.MustCompile(`(?ms)^[ \t]*#region ([^\r\n]*\(the same in every [^)]*\))\r?\n(.*?)^[ \t]*#endregion`)
 )
 
 func read(t *testing.T, file string) string {
@@ -59,36 +62,12 @@ func read(t *testing.T, file string) string {
 	return string(src)
 }
 
-// notWrittenYet are the registry's scripts whose wrapper is still to be
-// written (issue 12). Each must be absent: the day it is added, this test
-// asks for it to leave the list, and the contract checks apply to it.
-var notWrittenYet = map[string]bool{
-	"uniquenessCheck.ps1":      true,
-	"updatePermission.ps1":     true,
-	"importSubPermissions.ps1": true,
-}
-
-// written are the registry's actions whose wrapper exists.
-func written(t *testing.T) []actions.Action {
-	t.Helper()
-	var out []actions.Action
-	for _, a := range actions.All() {
-		_, err := os.Stat(a.Script)
-		if notWrittenYet[a.Script] {
-			assert.ErrorIs(t, err, os.ErrNotExist, "%s exists now: take it off notWrittenYet", a.Script)
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
-}
-
 // Every action of the registry has its wrapper, which runs that command; and
 // every wrapper in this folder belongs to an action.
 func TestEveryActionHasAWrapperThatFollowsTheContract(t *testing.T) {
 	t.Parallel()
 	keys := outputKeys()
-	for _, a := range written(t) {
+	for _, a := range actions.All() {
 		require.NotEmpty(t, a.Script, "%s has no HelloID script", a.Name)
 		t.Run(a.Script, func(t *testing.T) {
 			t.Parallel()
@@ -127,34 +106,75 @@ func TestEveryActionHasAWrapperThatFollowsTheContract(t *testing.T) {
 	}
 }
 
+// The flags a wrapper passes to the binary are flags of its command in the
+// registry: a wrapper that passes one the command does not know would fail
+// every time with a usage error.
+func TestWrappersPassOnlyTheirCommandsFlags(t *testing.T) {
+	t.Parallel()
+	for _, a := range actions.All() {
+		own := map[string]bool{}
+		for _, f := range a.Flags {
+			own[f.Name] = true
+		}
+		lines := argumentsLine.FindAllStringSubmatch(read(t, a.Script), -1)
+		require.NotEmpty(t, lines, "%s: no $arguments line", a.Script)
+		for _, line := range lines {
+			for _, f := range flagWord.FindAllStringSubmatch(line[1], -1) {
+				assert.True(t, own[f[1]], "%s passes --%s, which %s does not take", a.Script, f[1], a.Name)
+			}
+		}
+	}
+}
+
 func TestWrappersReadWhatTheirCommandPrints(t *testing.T) {
 	t.Parallel()
 	assert.Contains(t, read(t, "permissions.ps1"), "$permission.Identification.Reference")
 	assert.Contains(t, read(t, "permissions.ps1"), "$outputContext.Permissions.Add(")
 	assert.Contains(t, read(t, "subPermissions.ps1"), "$permission.Reference.Id")
 	assert.Contains(t, read(t, "subPermissions.ps1"), "$outputContext.SubPermissions.Add(")
-	for _, a := range written(t) {
+	assert.Contains(t, read(t, "uniquenessCheck.ps1"), "NonUniqueFields")
+	for _, a := range actions.All() {
 		text := read(t, a.Script)
+		assert.Contains(t, text, "[System.Diagnostics.Stopwatch]::StartNew()", "%s counts HelloID's time from its first line", a.Script)
 		if a.JSONLines() {
-			assert.Contains(t, text, "StandardOutput.ReadLine()", "%s passes lines on as they arrive", a.Script)
-			assert.Contains(t, text, "Write-Output ($line | ConvertFrom-Json)")
+			assert.Contains(t, text, "StandardOutput.ReadLineAsync()", "%s passes lines on as they arrive", a.Script)
+			assert.Contains(t, text, "ConvertTo-HelloIDHashtable $printed", "%s hands HelloID hashtables", a.Script)
 			assert.Contains(t, text, "$process.ExitCode -ne 0", "%s reports a failed import", a.Script)
+			assert.Contains(t, text, "--preview", "%s passes HelloID's preview on", a.Script)
 			continue
 		}
-		assert.Contains(t, text, "[System.Diagnostics.Stopwatch]::StartNew()", "%s counts HelloID's 30 s from its first line", a.Script)
 		assert.Contains(t, text, "$process.WaitForExit([int]$remaining)", a.Script)
-		if a.Name != "permissions" {
-			assert.Contains(t, text, "did not answer with JSON", "%s: a non-JSON answer becomes one error audit log", a.Script)
-			assert.Contains(t, text, "$result.AuditLogs", a.Script)
-		}
+		assert.Contains(t, text, "did not answer with JSON", "%s: a non-JSON answer becomes one error", a.Script)
 	}
 }
 
-// The lifecycle, grant and revoke wrappers are one script with its names
+// What the wrappers share is one text: each block marked "the same in every
+// … wrapper" is the same wherever it appears.
+func TestSharedBlocksAreTheSame(t *testing.T) {
+	t.Parallel()
+	first := map[string]string{} // region name -> its text, where first seen
+	where := map[string]string{}
+	seen := map[string]int{}
+	for _, a := range actions.All() {
+		for _, m := range region.FindAllStringSubmatch(read(t, a.Script), -1) {
+			name, body := m[1], m[2]
+			seen[name]++
+			if prev, ok := first[name]; ok {
+				assert.Equal(t, prev, body, "region %q of %s differs from %s's", name, a.Script, where[name])
+				continue
+			}
+			first[name], where[name] = body, a.Script
+		}
+	}
+	require.NotEmpty(t, seen)
+	assert.Equal(t, len(actions.All()), seen["start ipassan-connector (the same in every wrapper)"], "every wrapper starts the binary the same way")
+}
+
+// The lifecycle and permission wrappers are one script with its names
 // filled in.
 func TestOutputContextWrappersAreAlike(t *testing.T) {
 	t.Parallel()
-	names := []string{"create", "update", "enable", "disable", "delete", "grant", "revoke"}
+	names := []string{"create", "update", "enable", "disable", "delete", "grant", "revoke", "update-permission"}
 	sort.Strings(names)
 	file := func(name string) string {
 		a, ok := actions.Lookup(name)
@@ -170,6 +190,4 @@ func TestOutputContextWrappersAreAlike(t *testing.T) {
 	for _, name := range names[1:] {
 		assert.Equal(t, first, normalise(read(t, file(name))), "%s differs from %s beyond its names", file(name), file(names[0]))
 	}
-	assert.Equal(t, normalise(read(t, "import.ps1")), normalise(strings.ReplaceAll(read(t, "importPermissions.ps1"),
-		"one permission with at most 500 accounts", "one account")), "the two import wrappers are alike")
 }

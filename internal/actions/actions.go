@@ -54,19 +54,20 @@ type Action struct {
 	// many it wrote.
 	Run    func(c *connector.Connector, ctx context.Context, in *helloid.Context) *helloid.Output
 	Import func(c *connector.Connector, ctx context.Context, in *helloid.Context, emit func(any) error) (int, error)
-	// Deadline picks the action's deadline from the configuration; nil means
-	// actionTimeoutSeconds.
-	Deadline func(config.Config) time.Duration
+	// Deadline picks the action's deadline from the configuration and
+	// whether it runs as HelloID's preview (DryRun, or --preview); 0 means
+	// none. nil means actionTimeoutSeconds.
+	Deadline func(cfg config.Config, preview bool) time.Duration
 }
 
 // JSONLines reports whether the action prints JSON Lines instead of one
 // outputContext.
 func (a Action) JSONLines() bool { return a.Import != nil }
 
-// Timeout is the action's deadline under cfg.
-func (a Action) Timeout(cfg config.Config) time.Duration {
+// Timeout is the action's deadline under cfg, in a preview or not; 0 is none.
+func (a Action) Timeout(cfg config.Config, preview bool) time.Duration {
 	if a.Deadline != nil {
-		return a.Deadline(cfg)
+		return a.Deadline(cfg, preview)
 	}
 	return cfg.ActionTimeout
 }
@@ -77,6 +78,9 @@ type Need uint8
 const (
 	// Unused: the action does not read it; the flag that gives it is not offered.
 	Unused Need = iota
+	// Accepted: taken, for scripts written for HelloID's whole context, but
+	// not offered in the help: the action does not read it.
+	Accepted
 	// Optional: offered, not required.
 	Optional
 	// Required: building the context by hand without it is a usage error.
@@ -86,10 +90,11 @@ const (
 // Build is how an action's context is built from HelloID's own files, what
 // HelloID itself would put there.
 type Build struct {
-	// MapFor is the fieldMapping.json action (MapForActions) Data is mapped
-	// for; "" when HelloID sends the action no Data.
+	// MapFor is the fieldMapping.json action (MapForActions) HelloID maps
+	// the action's Data for; "" when HelloID sends it no Data.
 	MapFor string
-	// Data comes from --field-mapping, evaluated for MapFor against --person.
+	// Data comes from --field-mapping, evaluated for MapFor against --person;
+	// Unused where the action does not read the Data HelloID sends it.
 	Data Need
 	// Person is personContext, from --person. Data needs it too.
 	Person Need
@@ -114,13 +119,17 @@ type Build struct {
 }
 
 // Flag is a flag only some actions take. The command line registers it; once
-// the context is read and the connector built, Apply makes a given flag felt.
+// the context is read and the connector built, before the deadline is set,
+// Apply makes a given flag felt. Apply does no input or output.
 type Flag struct {
 	Name  string
 	Usage string
 	Kind  FlagKind
 	// Apply receives the flag's value as text ("true" for a switch).
 	Apply func(value string, c *connector.Connector, in *helloid.Context) error
+	// Limit, instead of Apply, makes the flag (a Number) the most JSON lines
+	// the action prints: then it stops, successfully.
+	Limit bool
 }
 
 // FlagKind is the type of a Flag's value.
@@ -154,7 +163,33 @@ func lines[T any](imp func(*connector.Connector, context.Context, *helloid.Conte
 	}
 }
 
-func importTimeout(c config.Config) time.Duration { return c.ImportTimeout }
+// importDeadline: HelloID stops an import's preview after 90 s, so a preview
+// stops at importTimeoutSeconds; a full import has no limit in HelloID, and
+// none here (each request still has its own timeout and retries).
+func importDeadline(c config.Config, preview bool) time.Duration {
+	if preview {
+		return c.ImportTimeout
+	}
+	return 0
+}
+
+// preview is the imports' --preview: HelloID's $dryRun, which the wrappers
+// pass on, made DryRun in the context.
+var preview = Flag{
+	Name: "preview", Kind: Switch,
+	Usage: "HelloID's preview: stop at importTimeoutSeconds (default 85), within the 90 s HelloID gives a preview; without it an import has no deadline",
+	Apply: func(value string, _ *connector.Connector, in *helloid.Context) error {
+		if value == "true" {
+			in.Action.Set("DryRun", true)
+		}
+		return nil
+	},
+}
+
+// most is an import's limit on the lines it prints, as a preview asks.
+func most(name, what string) Flag {
+	return Flag{Name: name, Kind: Number, Limit: true, Usage: "print at most this many " + what + ", then stop (a preview shows only so many)"}
+}
 
 // all is every action, in the order the contract lists them.
 var all = []Action{
@@ -195,7 +230,7 @@ doorPermanent slot and reads it back: IPassan silently ignores unknown profile G
 		Short: "Remove the person's door profile (doorPermanent only)",
 		Long: `Clears the doorPermanent slot and reads it back. The other slots are left alone. A person
 that no longer exists counts as disabled.`,
-		Build: Build{MapFor: "Disable", Data: Optional, Person: Optional, Account: Required, MissingIsSuccess: true},
+		Build: Build{MapFor: "Disable", Data: Accepted, Person: Accepted, Account: Required, MissingIsSuccess: true},
 		Run:   (*connector.Connector).Disable,
 	},
 	{
@@ -203,7 +238,7 @@ that no longer exists counts as disabled.`,
 		Reads: []string{ReadsAccount},
 		Short: "Delete the IPassan person",
 		Long:  `Deletes the person. A person that no longer exists counts as deleted.`,
-		Build: Build{MapFor: "Delete", Data: Optional, Person: Optional, Account: Required, MissingIsSuccess: true},
+		Build: Build{MapFor: "Delete", Data: Accepted, Person: Accepted, Account: Required, MissingIsSuccess: true},
 		Run:   (*connector.Connector).Delete,
 	},
 	{
@@ -283,12 +318,14 @@ checked (References.Account) does not count. Nothing is written.`,
 {AccountReference, DisplayName ("first last", else the uuid), UserName (mail, else the uuid),
 Enabled (has a doorPermanent profile), Data (the ImportFields that are not _extension ones, plus
 number)}. On failure the lines already printed stand, the reason goes to standard error and
-the exit status is 1. Deadline: importTimeoutSeconds (default 85).`,
+the exit status is 1. A preview (--preview) stops at importTimeoutSeconds (default 85) and
+prints at most --max-accounts lines; a full import runs until the site is read.`,
 		Example: `  ipassan-connector import < context.json > accounts.jsonl
   ipassan-connector import --context context.json | wc -l`,
 		Build:    Build{ImportFields: true},
+		Flags:    []Flag{preview, most("max-accounts", "accounts")},
 		Import:   lines((*connector.Connector).ImportAccounts),
-		Deadline: importTimeout,
+		Deadline: importDeadline,
 	},
 	{
 		Name: "import-permissions", Script: "importPermissions.ps1",
@@ -301,8 +338,9 @@ in row order; profiles the table does not know follow, named by GUID. A profile 
 not printed, as HelloID's template does. On failure the reason goes to standard error and the
 exit status is 1.`, connector.MaxBatch),
 		Example:  `  ipassan-connector import-permissions < context.json > permissions.jsonl`,
+		Flags:    []Flag{preview, most("max-permissions", "permission lines")},
 		Import:   lines((*connector.Connector).ImportPermissions),
-		Deadline: importTimeout,
+		Deadline: importDeadline,
 	},
 	{
 		Name: "import-subpermissions", Script: "importSubPermissions.ps1",
@@ -314,8 +352,9 @@ AccountReferences}, at most %d references a line: the mapping table's profiles f
 order, then profiles the table does not know, named by GUID. A profile nobody holds is not
 printed. On failure the reason goes to standard error and the exit status is 1.`, connector.MaxBatch),
 		Example:  `  ipassan-connector import-subpermissions < context.json > subpermissions.jsonl`,
+		Flags:    []Flag{preview, most("max-permissions", "sub-permission lines")},
 		Import:   lines((*connector.Connector).ImportSubPermissions),
-		Deadline: importTimeout,
+		Deadline: importDeadline,
 	},
 }
 

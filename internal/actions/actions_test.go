@@ -33,7 +33,9 @@ func TestEveryEntryIsComplete(t *testing.T) {
 			b := a.Build
 			reads := func(part string) bool { return slices.Contains(a.Reads, part) }
 			assert.Equal(t, reads(ReadsData), b.Data == Required, "reads Data exactly when Data is required by hand")
-			assert.Equal(t, b.Data != Unused, b.MapFor != "", "Data is mapped for a fieldMapping action")
+			if b.Data != Unused {
+				assert.NotEmpty(t, b.MapFor, "Data is mapped for a fieldMapping action")
+			}
 			assert.Equal(t, reads(ReadsAccount), b.Account != Unused, "References.Account")
 			assert.Equal(t, reads(ReadsPermission), b.Permission != Unused, "References.Permission")
 			assert.Equal(t, reads(ReadsCorrelation), b.Correlation, "CorrelationConfiguration")
@@ -52,7 +54,11 @@ func TestEveryEntryIsComplete(t *testing.T) {
 			}
 			for _, f := range a.Flags {
 				assert.NotEmpty(t, f.Usage, f.Name)
-				assert.NotNil(t, f.Apply, f.Name)
+				assert.True(t, (f.Apply == nil) == f.Limit, "%s: Apply, or a limit", f.Name)
+				if f.Limit {
+					assert.Equal(t, Number, f.Kind, f.Name)
+					assert.True(t, a.JSONLines(), "%s: only lines can be limited", f.Name)
+				}
 			}
 		})
 	}

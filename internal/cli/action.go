@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/rs/zerolog"
@@ -12,12 +13,25 @@ import (
 	"github.com/ipassan-connector/ipassan-connector/internal/actions"
 	"github.com/ipassan-connector/ipassan-connector/internal/connector"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/secret"
 )
 
 // preparer adjusts the connector or the context once both exist, before the
-// action runs: an action's own flags, the rules of a hand-run action.
-type preparer func(*connector.Connector, *helloid.Context) error
+// action runs: an action's own flags, the rules of a hand-run action. What it
+// has to warn about comes back as audit lines, printed before the action's own.
+type preparer func(ctx context.Context, c *connector.Connector, in *helloid.Context) ([]helloid.AuditLog, error)
+
+// runHooks are what a command adds to an action's run.
+type runHooks struct {
+	// configure applies the action's own flags: no input or output, before
+	// the deadline is chosen.
+	configure func(*connector.Connector, *helloid.Context) error
+	// prepare runs under the deadline, before the action.
+	prepare preparer
+	// limit is the most JSON lines an import prints; 0 for all.
+	limit int
+}
 
 // newActionCmd builds the command of one action of the registry: its help,
 // its own flags, the flags that build its context by hand, and the run that
@@ -34,21 +48,14 @@ func newActionCmd(a actions.Action, g *globalOptions, io IOStreams) *cobra.Comma
 		cmd.Example = fmt.Sprintf(`  ipassan-connector %[1]s < context.json
   ipassan-connector %[1]s --context context.json --log-level debug`, a.Name)
 	}
-	prepares := []preparer{addOwnFlags(cmd, a)}
-	prepares = append(prepares, addBuildFlags(cmd, g, io, a))
-	prepare := func(c *connector.Connector, in *helloid.Context) error {
-		for _, p := range prepares {
-			if err := p(c, in); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	configure, limit := addOwnFlags(cmd, a)
+	prepare := addBuildFlags(cmd, g, io, a)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		hooks := runHooks{configure: configure, prepare: prepare, limit: limit()}
 		if a.JSONLines() {
-			return runImport(cmd.Context(), a, prepare, g, io)
+			return runImport(cmd.Context(), a, hooks, g, io)
 		}
-		if code := runAction(cmd.Context(), a, prepare, g, io); code != ExitOK {
+		if code := runAction(cmd.Context(), a, hooks, g, io); code != ExitOK {
 			return exitError{code}
 		}
 		return nil
@@ -67,8 +74,9 @@ prints the outputContext as one JSON document. Exit status 0 when Success is tru
 }
 
 // addOwnFlags registers the flags only this action takes (the registry's
-// Flags) and returns what applies the given ones.
-func addOwnFlags(cmd *cobra.Command, a actions.Action) preparer {
+// Flags) and returns what applies the given ones, and the limit on lines
+// they set.
+func addOwnFlags(cmd *cobra.Command, a actions.Action) (configure func(*connector.Connector, *helloid.Context) error, limit func() int) {
 	f := cmd.Flags()
 	for _, flag := range a.Flags {
 		switch flag.Kind {
@@ -80,9 +88,9 @@ func addOwnFlags(cmd *cobra.Command, a actions.Action) preparer {
 			f.String(flag.Name, "", flag.Usage)
 		}
 	}
-	return func(c *connector.Connector, in *helloid.Context) error {
+	configure = func(c *connector.Connector, in *helloid.Context) error {
 		for _, flag := range a.Flags {
-			if given := f.Lookup(flag.Name); given.Changed {
+			if given := f.Lookup(flag.Name); given.Changed && flag.Apply != nil {
 				if err := flag.Apply(given.Value.String(), c, in); err != nil {
 					return fmt.Errorf("--%s: %w", flag.Name, err)
 				}
@@ -90,22 +98,38 @@ func addOwnFlags(cmd *cobra.Command, a actions.Action) preparer {
 		}
 		return nil
 	}
+	limit = func() int {
+		for _, flag := range a.Flags {
+			if n, err := f.GetInt(flag.Name); flag.Limit && err == nil && n > 0 {
+				return n
+			}
+		}
+		return 0
+	}
+	return configure, limit
 }
 
 // runAction runs one outputContext action and prints its outputContext:
 // exactly one JSON document on standard output, whatever happens.
-func runAction(ctx context.Context, a actions.Action, prepare preparer, g *globalOptions, io IOStreams) int {
+func runAction(ctx context.Context, a actions.Action, hooks runHooks, g *globalOptions, io IOStreams) int {
 	s := newSession(g, io, a)
+	s.configure = hooks.configure
 	out := s.run(ctx, a.Name, a.Audit, func(ctx context.Context, in *helloid.Context, conn *connector.Connector) *helloid.Output {
-		if prepare != nil {
-			if err := prepare(conn, in); err != nil {
-				return helloid.Failure(a.Audit, err.Error())
+		var notes []helloid.AuditLog
+		if hooks.prepare != nil {
+			var err error
+			if notes, err = hooks.prepare(ctx, conn, in); err != nil {
+				out := helloid.Failure(a.Audit, err.Error())
+				out.AuditLogs = append(notes, out.AuditLogs...)
+				return out
 			}
 		}
-		return a.Run(conn, ctx, in)
+		out := a.Run(conn, ctx, in)
+		out.AuditLogs = append(notes, out.AuditLogs...)
+		return out
 	})
 	out.Redact(s.red.Redact)
-	if err := out.Write(s.red.Writer(io.Out)); err != nil {
+	if err := writeOutput(s.red.Writer(io.Out), out, io.OutIsTerminal); err != nil {
 		s.log.Error().Err(err).Msg("writing the outputContext")
 		return ExitFailed
 	}
@@ -113,6 +137,37 @@ func runAction(ctx context.Context, a actions.Action, prepare preparer, g *globa
 		return ExitFailed
 	}
 	return ExitOK
+}
+
+// writeOutput prints the outputContext: as HelloID's wrappers read it, one
+// JSON document on one line; on a terminal indented, Success and the audit
+// lines first, so that a person reads what happened before the data.
+func writeOutput(w io.Writer, out *helloid.Output, terminal bool) error {
+	if !terminal {
+		return out.Write(w)
+	}
+	if out.AuditLogs == nil {
+		out.AuditLogs = []helloid.AuditLog{}
+	}
+	raw, err := object.Marshal(out)
+	if err != nil {
+		return err
+	}
+	doc, err := object.DecodeObject(raw)
+	if err != nil {
+		return err
+	}
+	ordered := object.New()
+	for _, key := range []string{"Success", "AuditLogs"} {
+		v, _ := doc.Get(key)
+		ordered.Set(key, v)
+	}
+	doc.Each(func(key string, v any) {
+		if !ordered.Has(key) {
+			ordered.Set(key, v)
+		}
+	})
+	return writeJSON(w, ordered)
 }
 
 // readContext reads the HelloID context from --context FILE or standard input.

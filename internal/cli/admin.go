@@ -15,6 +15,6 @@ func addAdminCommands(root *cobra.Command, g *globalOptions, io IOStreams) {
 		newValidateCmd(g, io),
 		newMapCmd(g, io),
 		newPlanCmd(g, io),
-		newVersionCmd(io),
+		newVersionCmd(g, io),
 	)
 }

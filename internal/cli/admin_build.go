@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
+	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
 // buildFlags build an action's context from HelloID's own files (package
@@ -27,11 +30,15 @@ type buildFlags struct {
 	permission         string
 	dryRun             bool
 	correlate          bool
+	noCorrelate        bool
 	correlationField   string
+	allowMissing       bool
 	operation          *enumFlag
 	currentPermissions []string
 	importFields       []string
 	uniqueFields       []string
+
+	hint string // what a configuration error should add (see secretHint)
 }
 
 // Flag names of the build flags, each meaning something only with --config.
@@ -42,7 +49,9 @@ const (
 	flagPermission        = "permission"
 	flagDryRun            = "dry-run"
 	flagCorrelate         = "correlate"
+	flagNoCorrelate       = "no-correlate"
 	flagCorrelationField  = "correlation-field"
+	flagAllowMissing      = "allow-missing"
 	flagOperation         = "operation"
 	flagCurrentPermission = "current-permission"
 	flagImportField       = "import-field"
@@ -65,10 +74,16 @@ func addBuildFlags(cmd *cobra.Command, g *globalOptions, io IOStreams, a actions
 	if r.Data != actions.Unused {
 		f.StringVar(&b.fieldMapping, flagFieldMapping, "", "with --config: build Data from HelloID's fieldMapping.json in `FILE`")
 		_ = cmd.MarkFlagFilename(flagFieldMapping, "json")
+		if r.Data == actions.Accepted {
+			_ = f.MarkHidden(flagFieldMapping)
+		}
 	}
 	if r.Person != actions.Unused || r.Data != actions.Unused {
 		f.StringVar(&b.person, flagPerson, "", "with --config: the HelloID person, from `FILE` (a person, or {Person, Manager})")
 		_ = cmd.MarkFlagFilename(flagPerson, "json")
+		if max(r.Person, r.Data) == actions.Accepted {
+			_ = f.MarkHidden(flagPerson)
+		}
 	}
 	if r.Account != actions.Unused {
 		f.StringVar(&b.accountRef, flagAccountRef, "", "with --config: the IPassan person's `UUID` (References.Account)")
@@ -77,8 +92,12 @@ func addBuildFlags(cmd *cobra.Command, g *globalOptions, io IOStreams, a actions
 		f.StringVar(&b.permission, flagPermission, "", "with --config: the access profile's `GUID` (References.Permission, as the permissions command lists it)")
 	}
 	if r.Correlation {
-		f.BoolVar(&b.correlate, flagCorrelate, false, "with --config: correlate the person's ExternalId with an existing IPassan person")
+		f.BoolVar(&b.correlate, flagCorrelate, false, "with --config: correlate the person's ExternalId with an existing IPassan person (this or --no-correlate is required)")
+		f.BoolVar(&b.noCorrelate, flagNoCorrelate, false, "with --config: create without correlation, even when IPassan has the person already (warned about)")
 		f.StringVar(&b.correlationField, flagCorrelationField, contextbuild.DefaultCorrelationField, "with --config: the IPassan `FIELD` --correlate compares the ExternalId with")
+	}
+	if r.MissingIsSuccess {
+		f.BoolVar(&b.allowMissing, flagAllowMissing, false, "with --config: an account that does not exist is success, as it is for HelloID (by hand it fails: a mistyped --account-ref must not look done)")
 	}
 	if r.SubPermissions {
 		b.operation = newEnum(helloid.OperationGrant, helloid.OperationGrant, helloid.OperationUpdate, helloid.OperationRevoke)
@@ -109,18 +128,19 @@ the client secret may come from $` + contextbuild.EnvClientSecret + `)` + b.help
 		}
 		if b.config.given() {
 			g.build = func() (*helloid.Context, error) { return b.build(io) }
+			g.configHint = b.secretHint
 		}
 		return nil
 	}
-	return func(*connector.Connector, *helloid.Context) error { return nil }
+	return b.prepare
 }
 
 // helpTail names, for the help, what the other build flags give.
 func (b *buildFlags) helpTail() string {
 	var parts []string
-	if b.rules.Data != actions.Unused {
+	if b.rules.Data > actions.Accepted {
 		parts = append(parts, "--field-mapping and --person give Data")
-	} else if b.rules.Person != actions.Unused {
+	} else if b.rules.Person > actions.Accepted {
 		parts = append(parts, "--person the personContext")
 	}
 	if b.rules.Account != actions.Unused {
@@ -137,6 +157,12 @@ func (b *buildFlags) helpTail() string {
 	}
 	if b.rules.UniqueFields {
 		parts = append(parts, "--unique-field the fields to check")
+	}
+	if b.rules.Correlation {
+		parts = append(parts, "--correlate or --no-correlate (one is required) whether an existing person is taken over")
+	}
+	if b.rules.MissingIsSuccess {
+		parts = append(parts, "--allow-missing that an account already gone is success (by hand it fails)")
 	}
 	if len(parts) == 0 {
 		return ""
@@ -165,13 +191,21 @@ func (b *buildFlags) exampleArgs() string {
 	return args
 }
 
+// notGUID is the usage error of an account reference that cannot be an
+// IPassan uuid, such as an employee number.
+func notGUID(flag, value string) error {
+	return fmt.Errorf("--%s %s is not an IPassan uuid (a GUID such as c0a80101-0000-4000-8000-000000000001); "+
+		"an employee number finds the person's uuid: ipassan-connector find --number %s --config …",
+		flag, textenc.Quote(value), strings.TrimSpace(value))
+}
+
 // check is the usage check of the build flags: exit status 2 before anything
 // runs, naming the flag.
 func (b *buildFlags) check(cmd *cobra.Command, g *globalOptions) error {
 	name := cmd.Name()
 	if !b.config.given() {
 		for _, flag := range []string{flagFieldMapping, flagPerson, flagAccountRef, flagPermission, flagDryRun, flagCorrelate,
-			flagCorrelationField, flagOperation, flagCurrentPermission, flagImportField, flagUniqueField} {
+			flagCorrelationField, flagNoCorrelate, flagAllowMissing, flagOperation, flagCurrentPermission, flagImportField, flagUniqueField} {
 			if f := cmd.Flags().Lookup(flag); f != nil && f.Changed {
 				return fmt.Errorf("--%s builds the context and needs --config: with --context or standard input the context itself holds it", flag)
 			}
@@ -182,6 +216,12 @@ func (b *buildFlags) check(cmd *cobra.Command, g *globalOptions) error {
 		return errBothContextAndConfig
 	}
 	r := b.rules
+	if ref := strings.TrimSpace(b.accountRef); ref != "" && !contextbuild.IsGUID(ref) {
+		return notGUID(flagAccountRef, b.accountRef)
+	}
+	if b.correlate && b.noCorrelate {
+		return fmt.Errorf("--%s and --%s contradict each other: choose one", flagCorrelate, flagNoCorrelate)
+	}
 	var missing []string
 	if r.Data == actions.Required && b.fieldMapping == "" {
 		missing = append(missing, "--field-mapping FILE (Data is built from it)")
@@ -194,6 +234,10 @@ func (b *buildFlags) check(cmd *cobra.Command, g *globalOptions) error {
 	}
 	if r.Permission == actions.Required && strings.TrimSpace(b.permission) == "" {
 		missing = append(missing, "--permission GUID (the access profile)")
+	}
+	if r.Correlation && !b.correlate && !b.noCorrelate {
+		missing = append(missing, fmt.Sprintf("--%s (take over the IPassan person with the same %s, as HelloID does) or --%s (create another one; "+
+			"without correlation every run creates a person)", flagCorrelate, b.correlationField, flagNoCorrelate))
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("%s with --config needs %s", name, strings.Join(missing, " and "))
@@ -209,6 +253,7 @@ func (b *buildFlags) build(io IOStreams) (*helloid.Context, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.hint = secretHint(cfg, io)
 	opts := contextbuild.Options{
 		Configuration: cfg, MapFor: b.rules.MapFor, AccountReference: b.accountRef,
 		DryRun: b.dryRun, Correlate: b.correlate, CorrelationField: b.correlationField,
@@ -238,6 +283,71 @@ func (b *buildFlags) build(io IOStreams) (*helloid.Context, error) {
 		}
 	}
 	return contextbuild.Build(opts)
+}
+
+func (b *buildFlags) secretHint() string { return b.hint }
+
+// prepare applies the rules of an action run by hand, from --config: an
+// account that does not exist fails unless --allow-missing (HelloID's context
+// keeps HelloID's rule); a create without correlation warns about the persons
+// it duplicates.
+func (b *buildFlags) prepare(ctx context.Context, c *connector.Connector, in *helloid.Context) ([]helloid.AuditLog, error) {
+	if !b.config.given() {
+		return nil, nil
+	}
+	c.MissingAccountFails = !b.allowMissing
+	if b.noCorrelate {
+		return duplicatesAhead(ctx, c, in)
+	}
+	return nil, nil
+}
+
+// duplicatesAhead warns, for a create without correlation, about the IPassan
+// persons that already have Data's number or mail: the create will make
+// another one.
+func duplicatesAhead(ctx context.Context, c *connector.Connector, in *helloid.Context) ([]helloid.AuditLog, error) {
+	data, err := in.Data()
+	if err != nil {
+		return nil, err
+	}
+	var notes []helloid.AuditLog
+	warn := func(msg string) {
+		c.Log.Warn().Msg(msg)
+		notes = append(notes, helloid.AuditLog{Action: helloid.CreateAccount, Message: msg})
+	}
+	for _, field := range []string{ipassan.FieldNumber, ipassan.FieldMail} {
+		v, _ := data.Path(field)
+		value, _ := object.Text(v)
+		if strings.TrimSpace(value) == "" {
+			continue
+		}
+		found, _, err := c.FindPersons(ctx, field, value)
+		if err != nil {
+			warn(fmt.Sprintf("--%s: could not look for IPassan persons with %s %s: %s", flagNoCorrelate, field, textenc.Quote(value), connector.Explain(err)))
+			continue
+		}
+		if len(found) == 0 {
+			continue
+		}
+		uuids := make([]string, len(found))
+		for i, p := range found {
+			uuids[i] = p.UUID
+		}
+		warn(fmt.Sprintf("--%s: IPassan already has %s with %s %s (%s); this create makes another one",
+			flagNoCorrelate, plural(len(found), "person", "persons"), field, textenc.Quote(value), strings.Join(uuids, ", ")))
+	}
+	return notes, nil
+}
+
+// secretHint says where the client secret goes when a configuration built
+// from files has none and the environment does not give one either: the
+// usual slip of a new shell.
+func secretHint(cfg *object.Object, io IOStreams) string {
+	if !contextbuild.SecretMissing(cfg) || io.env(contextbuild.EnvClientSecret) != "" {
+		return ""
+	}
+	return fmt.Sprintf(" (the client secret is read from $%s, which is not set: export %s='…'; a --set clientSecret=… stays in your shell's history)",
+		contextbuild.EnvClientSecret, contextbuild.EnvClientSecret)
 }
 
 // actionContext is where an action's context comes from: built from HelloID's

@@ -125,8 +125,8 @@ func TestBuildFlagUsageErrors(t *testing.T) {
 			"create with --config needs --field-mapping FILE (Data is built from it) and --person FILE (the HelloID person to map)"},
 		{"update without a reference", []string{"update", "--config", cfg, "--field-mapping", projectMapping, "--person", zoe},
 			"update with --config needs --account-ref UUID (the IPassan person to act on)"},
-		{"a field mapping without a person", []string{"disable", "--config", cfg, "--field-mapping", projectMapping, "--account-ref", femke},
-			"disable with --config needs --person FILE"},
+		{"a field mapping without a person", []string{"uniqueness", "--config", cfg, "--field-mapping", projectMapping},
+			"uniqueness with --config needs --person FILE"},
 		{"correlation without a person", []string{"create", "--set", "clientId=x", "--field-mapping", projectMapping, "--correlate"},
 			"create with --config needs --person FILE"},
 		{"a build flag without --config", []string{"delete", "--account-ref", femke},
@@ -166,15 +166,15 @@ func TestBuildFailuresAreFailedOutputContexts(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"missing configuration file", []string{"create", "--config", missing, "--field-mapping", projectMapping, "--person", zoe},
+		{"missing configuration file", []string{"create", "--correlate", "--config", missing, "--field-mapping", projectMapping, "--person", zoe},
 			`configuration file "` + missing + `" does not exist`},
-		{"missing person", []string{"create", "--config", cfg, "--field-mapping", projectMapping, "--person", missing},
+		{"missing person", []string{"create", "--correlate", "--config", cfg, "--field-mapping", projectMapping, "--person", missing},
 			`person file "` + missing + `" does not exist`},
-		{"missing field mapping", []string{"create", "--config", cfg, "--field-mapping", missing, "--person", zoe},
+		{"missing field mapping", []string{"create", "--correlate", "--config", cfg, "--field-mapping", missing, "--person", zoe},
 			`field mapping file "` + missing + `" does not exist`},
-		{"a mapping that throws", []string{"create", "--config", cfg, "--field-mapping", throwing, "--person", repotest.Path("testdata", "fixtures", "helloid-template", "demoPerson.json")},
+		{"a mapping that throws", []string{"create", "--no-correlate", "--config", cfg, "--field-mapping", throwing, "--person", repotest.Path("testdata", "fixtures", "helloid-template", "demoPerson.json")},
 			`mapping the person for Create: field "mail" (Complex): TypeError: Cannot read property 'Email' of undefined at line 1`},
-		{"a mapping that never ends", []string{"create", "--config", cfg, "--field-mapping", endless, "--person", zoe},
+		{"a mapping that never ends", []string{"create", "--no-correlate", "--config", cfg, "--field-mapping", endless, "--person", zoe},
 			`mapping the person for Create: field "lastname" (Complex): stopped after 500ms (endless loop?)`},
 		{"a configuration the connector refuses", []string{"delete", "--config", cfg, "--set", "baseUrl=http://ipassan.com", "--account-ref", femke},
 			"configuration key baseUrl must use https"},
@@ -201,7 +201,7 @@ func TestConfigurationLayersAndTheSecret(t *testing.T) {
 	_, url := startDemoFake(t, fake.Options{})
 	cfg := demoConfig(t, url, m{"siteId": "7e4d1b90-2c6f-4a83-9e15-b3d0a7c2f846"}) // Dependance: Femke is not there
 
-	r := run(t, "", "disable", "--config", cfg, "--account-ref", femke, "--dry-run", "--log-level", "debug")
+	r := run(t, "", "disable", "--config", cfg, "--account-ref", femke, "--dry-run", "--log-level", "debug", "--allow-missing")
 	require.Equal(t, 0, r.code)
 	assert.Contains(t, output(t, r).AuditLogs[0].Message, "does not exist", "Dependance has no Femke: disable has nothing to do")
 
@@ -226,7 +226,8 @@ func TestActionHelpShowsTheBuildFlags(t *testing.T) {
 		r := run(t, "", a.Name, "--help")
 		assert.Equal(t, 0, r.code)
 		flags := map[string]bool{"--config": true, "--set": true, "--dry-run": true,
-			"--field-mapping": a.Build.Data != actions.Unused, "--person": a.Build.Data != actions.Unused || a.Build.Person != actions.Unused,
+			"--field-mapping": a.Build.Data > actions.Accepted, "--person": a.Build.Data > actions.Accepted || a.Build.Person > actions.Accepted,
+			"--no-correlate": a.Build.Correlation, "--allow-missing": a.Build.MissingIsSuccess,
 			"--account-ref": a.Build.Account != actions.Unused, "--permission": a.Build.Permission != actions.Unused,
 			"--correlate": a.Build.Correlation, "--correlation-field": a.Build.Correlation,
 			"--operation": a.Build.SubPermissions, "--current-permission": a.Build.SubPermissions, "--import-field": a.Build.ImportFields}

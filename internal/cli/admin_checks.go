@@ -114,6 +114,9 @@ func (v *validator) run(ctx context.Context) {
 func (v *validator) configuration() bool {
 	if _, err := config.Parse(v.cfg); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
+			if strings.Contains(line, config.KeyClientSecret) {
+				line += v.session.hint // where the secret goes, when it is missing
+			}
 			v.add(checkConfiguration, checkFail, "%s", line)
 		}
 		return false
@@ -166,7 +169,7 @@ func (v *validator) site(ctx context.Context) bool {
 	if info.Next != "" {
 		more = ", more follow"
 	}
-	v.add(checkSite, checkPass, "site %s answers: its first page holds %d persons%s", v.conn.Config.SiteID, rows, more)
+	v.add(checkSite, checkPass, "site %s answers: its first page holds %s%s", v.conn.Config.SiteID, plural(rows, "person", "persons"), more)
 	return true
 }
 
@@ -188,7 +191,7 @@ func (v *validator) mappingTable() bool {
 	if t.Windows1252 {
 		v.add(checkMappingTable, checkWarn, "%s is not UTF-8 and was read as Windows-1252 (what Excel saves): check the names with diacritics, or save it as UTF-8", source)
 	}
-	v.add(checkMappingTable, checkPass, "%s: %d rows, %d access profiles", source, len(t.Rows()), len(t.Profiles()))
+	v.add(checkMappingTable, checkPass, "%s: %s, %s", source, plural(len(t.Rows()), "row", "rows"), plural(len(t.Profiles()), "access profile", "access profiles"))
 	return true
 }
 
@@ -213,11 +216,11 @@ func (v *validator) profilesInUse(ctx context.Context) {
 			continue
 		}
 		unused++
-		v.add(checkProfiles, checkWarn, "%s (%s, line %d) is on none of the %d persons of the site: IPassan ignores a GUID it does not know, so make sure it exists",
-			textenc.Quote(prof.Name), prof.ID, firstLine(v.table, prof.ID), scanned)
+		v.add(checkProfiles, checkWarn, "%s (%s, line %d) is on none of the %s of the site: IPassan ignores a GUID it does not know, so make sure it exists",
+			textenc.Quote(prof.Name), prof.ID, firstLine(v.table, prof.ID), plural(scanned, "person", "persons"))
 	}
 	if unused == 0 {
-		v.add(checkProfiles, checkPass, "all %d mapped access profiles are on persons of the site", len(profiles))
+		v.add(checkProfiles, checkPass, "%s on persons of the site", allOf(len(profiles), "the mapped access profile is", "mapped access profiles are"))
 	}
 }
 

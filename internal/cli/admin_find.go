@@ -73,6 +73,7 @@ func (o *findOptions) value(field string) string {
 func findRun(ctx context.Context, opts *findOptions) error {
 	field, value := opts.search()
 	s, conn, err := opts.open(true)
+	defer s.close()
 	if err != nil {
 		return err
 	}
@@ -92,10 +93,10 @@ func findRun(ctx context.Context, opts *findOptions) error {
 		if err := s.printTable(matchTable(found, profileNamer{conn}, s.style)); err != nil {
 			return err
 		}
-		fmt.Fprintf(s.out, "%s\n", s.style.Dim(fmt.Sprintf("%d of the %d persons of the site match %s %s", len(found), scanned, field, textenc.Quote(value))))
+		fmt.Fprintf(s.out, "%s\n", s.style.Dim(fmt.Sprintf("%d of the %s of the site %s %s %s", len(found), plural(scanned, "person", "persons"), verb(len(found), "matches", "match"), field, textenc.Quote(value))))
 	}
 	if len(found) == 0 {
-		return s.fail(fmt.Errorf("none of the %d persons of site %s has %s %s", scanned, conn.Config.SiteID, field, textenc.Quote(value)))
+		return s.fail(fmt.Errorf("none of the %s of site %s has %s %s", plural(scanned, "person", "persons"), conn.Config.SiteID, field, textenc.Quote(value)))
 	}
 	return nil
 }

@@ -42,6 +42,7 @@ and shows every field, with the names the mapping table gives its access profile
 
 func getRun(ctx context.Context, opts *getOptions) error {
 	s, conn, err := opts.open(true)
+	defer s.close()
 	if err != nil {
 		return err
 	}

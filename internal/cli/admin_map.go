@@ -66,6 +66,7 @@ The person file holds a HelloID person (like HelloID's demoPerson.json) or {Pers
 
 func mapRun(opts *mapOptions) error {
 	s := opts.session()
+	defer s.close()
 	action, _ := actions.MappedFor(opts.action)
 	mapping, err := fieldmapping.Load(opts.fieldMapping)
 	if err != nil {

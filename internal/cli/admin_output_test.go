@@ -3,9 +3,12 @@ package cli
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/render"
 )
@@ -81,6 +84,19 @@ func TestVersionAndCompletion(t *testing.T) {
 		assert.Contains(t, r.stderr, tt.want)
 	}
 
+	r = run(t, "", "help", "get")
+	assert.Equal(t, 0, r.code)
+	assert.Contains(t, r.stdout, "ipassan-connector get UUID")
+	r = run(t, "", "help", "gte")
+	assert.Equal(t, 2, r.code, "help for a command that does not exist is a usage error")
+	assert.Contains(t, r.stderr, `no help for "gte": it is not a command (did you mean get?)`)
+
+	r = run(t, "", "version", "--output", "json")
+	assert.Equal(t, 0, r.code, r.stderr)
+	info := decodeJSON[map[string]any](t, r)
+	assert.Equal(t, readBuildInfo().Version, info["version"])
+	assert.Contains(t, info, "go")
+
 	// What the shell asks when completing: the values of --action and --output.
 	r = run(t, "", "__complete", "map", "--action", "")
 	assert.Equal(t, 0, r.code)
@@ -91,4 +107,42 @@ func TestVersionAndCompletion(t *testing.T) {
 	for _, cmd := range []string{"sites", "get", "find", "validate", "map", "version"} {
 		assert.Contains(t, r.stdout, cmd+"\t", "the admin commands complete")
 	}
+}
+
+// The spinner shows after a quiet spell, says what is awaited, and gets out
+// of the way of anything written.
+func TestWaitingSpinner(t *testing.T) {
+	t.Parallel()
+	var buf lockedBuffer
+	w := startWaiting(&buf, func() string { return "GET /api/v1/token" }, 20*time.Millisecond, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(buf.String(), "GET /api/v1/token (") }, 2*time.Second, 5*time.Millisecond)
+	_, err := w.Write([]byte("a log line\n"))
+	require.NoError(t, err)
+	w.Stop()
+	out := buf.String()
+	assert.Contains(t, out, "\r\x1b[Ka log line\n", "the spinner's line is cleared before anything else is written")
+
+	var quiet lockedBuffer
+	w = startWaiting(&quiet, nil, time.Hour, time.Millisecond)
+	_, _ = w.Write([]byte("x"))
+	w.Stop()
+	assert.Equal(t, "x", quiet.String(), "no spinner before the quiet spell")
+}
+
+// lockedBuffer is a bytes.Buffer safe for the spinner's goroutine.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -50,6 +53,7 @@ func TestPlan(t *testing.T) {
 	assert.Contains(t, r.stdout, "1001         Zoë d'Hondt")
 	assert.Contains(t, r.stdout, "3 IPassan persons no HR person matches:")
 	assert.Contains(t, r.stdout, "2 HR persons, 4 IPassan persons: correlate 1, create 1, enable 2, orphan 3, update 1")
+	assert.NotContains(t, r.stdout, "more (--orphans", "3 orphans are all shown")
 
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`[{"ExternalId":"1"}, 7]`), 0o600))
@@ -59,4 +63,94 @@ func TestPlan(t *testing.T) {
 
 	r = runOn(t, terminal{}, "plan", "--config", cfg, "--field-mapping", repotest.Path("fieldMapping.json"))
 	assert.Equal(t, 2, r.code, "--persons is required")
+	assert.Contains(t, r.stderr, "plan needs --persons FILE")
+}
+
+// The export may be one person, a list, or JSON Lines, from a file or from
+// standard input; the plan is the same.
+func TestPlanReadsOnePersonAListOrJSONLines(t *testing.T) {
+	t.Parallel()
+	_, url := startDemoFake(t, fake.Options{})
+	cfg := demoConfig(t, url, nil)
+	afas := string(repotest.Read(t, "testdata", "persons", "afas-zoe-dhondt.json"))
+	raet := string(repotest.Read(t, "testdata", "persons", "raet-ijsbrand-van-t-hof.json"))
+	oneLine := func(s string) string {
+		var v any
+		require.NoError(t, json.Unmarshal([]byte(s), &v))
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		return string(b)
+	}
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o600))
+		return p
+	}
+	tests := []struct {
+		name, file, stdin string
+		want              []string // external ids
+	}{
+		{"one person", write("one.json", afas), "", []string{"1001"}},
+		{"a list", write("list.json", "["+afas+","+raet+"]"), "", []string{"1001", "00073412"}},
+		{"JSON Lines", write("hr.jsonl", oneLine(afas)+"\n"+oneLine(raet)+"\n"), "", []string{"1001", "00073412"}},
+		{"JSON Lines on standard input", "-", oneLine(raet) + "\n" + oneLine(afas), []string{"00073412", "1001"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := invocation{stdin: tt.stdin}.run(t, "plan", "--config", cfg, "--persons", tt.file, "--field-mapping", projectMapping)
+			require.Equal(t, 0, r.code, r.stderr)
+			plan := decodeJSON[connector.PlanResult](t, r)
+			var ids []string
+			for _, e := range plan.Entries {
+				ids = append(ids, e.ExternalID)
+			}
+			assert.Equal(t, tt.want, ids)
+		})
+	}
+
+	for name, text := range map[string]string{
+		"a number":        "7",
+		"a broken line":   oneLine(afas) + "\n{\"ExternalId\": ",
+		"nothing":         "  \n",
+		"a list of texts": `["1001"]`,
+	} {
+		r := runOn(t, terminal{}, "plan", "--config", cfg, "--persons", write("bad.json", text), "--field-mapping", projectMapping)
+		assert.Equal(t, 1, r.code, name)
+		assert.Contains(t, r.stderr, "ipassan-connector plan: the persons file \""+filepath.Join(dir, "bad.json")+"\"", name)
+	}
+}
+
+// A plan against a large site shows the first orphans and counts the rest;
+// --orphans lists them all; JSON always holds them all.
+func TestPlanSummarisesOrphans(t *testing.T) {
+	t.Parallel()
+	persons := []fake.Person{}
+	for i := range 25 {
+		persons = append(persons, fake.Person{Lastname: fmt.Sprintf("Oud %02d", i), Number: fmt.Sprintf("9%03d", i)})
+	}
+	f := fake.New(fake.Seed{
+		Clients: []fake.Credential{{ClientID: "demo-client", ClientSecret: demoSecret}},
+		Bases:   []fake.BaseSeed{{UUID: "b", Sites: []fake.SiteSeed{{UUID: demoSite, Name: "Main", Persons: persons}}}},
+	}, fake.Options{})
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	cfg := demoConfig(t, srv.URL, nil)
+	args := []string{"plan", "--config", cfg, "--persons", zoe, "--field-mapping", projectMapping}
+
+	r := runOn(t, terminal{out: true}, args...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "25 IPassan persons no HR person matches:")
+	assert.Contains(t, r.stdout, "Oud 09")
+	assert.NotContains(t, r.stdout, "Oud 10", "only the first ten")
+	assert.Contains(t, r.stdout, "… and 15 more (--orphans lists them all)")
+	assert.Contains(t, r.stdout, "1 HR person, 25 IPassan persons: ")
+
+	r = runOn(t, terminal{out: true}, append(args, "--orphans")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Oud 24")
+	assert.NotContains(t, r.stdout, "more (--orphans")
+
+	r = runOn(t, terminal{}, args...)
+	assert.Len(t, decodeJSON[connector.PlanResult](t, r).Orphans, 25)
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
@@ -44,15 +45,14 @@ func (o *adminOptions) checkConfig(cmd *cobra.Command) error {
 	return usage(cmd, checkConfigSource(o.name, o.g, o.config))
 }
 
-// session starts the command's run.
+// session starts the command's run; close ends it.
 func (o *adminOptions) session() *adminSession {
 	red := secret.NewRedactor()
-	return &adminSession{
-		name: o.name, io: o.io, red: red,
-		log:          newLogger(red.Writer(o.io.ErrOut), o.g.logLevel.String(), o.g.logFormat.String(), o.io.ErrIsTerminal),
-		out:          red.Writer(o.io.Out),
-		presentation: decideOutput(o.io, o.output.String()),
-	}
+	s := &adminSession{name: o.name, io: o.io, red: red, out: red.Writer(o.io.Out), presentation: decideOutput(o.io, o.output.String())}
+	s.errOut, s.close = stderrFor(o.io, s.waitingFor)
+	s.errOut = red.Writer(s.errOut)
+	s.log = newLogger(s.errOut, o.g.logLevel.String(), o.g.logFormat.String(), o.io.ErrIsTerminal)
+	return s
 }
 
 // configuration starts the run and reads the configuration. A failure is
@@ -64,6 +64,9 @@ func (o *adminOptions) configuration() (*adminSession, *object.Object, error) {
 		return s, nil, s.fail(err)
 	}
 	learnSecret(s.red, cfg)
+	if o.g.contextFile == "" {
+		s.hint = secretHint(cfg, o.io)
+	}
 	return s, cfg, nil
 }
 
@@ -87,12 +90,24 @@ func (o *adminOptions) open(needSite bool) (*adminSession, *connector.Connector,
 // Unlike an action it prints tables or JSON, not an outputContext, and
 // reports a failure as one line on standard error with exit status 1.
 type adminSession struct {
-	name string
-	io   IOStreams
-	red  *secret.Redactor
-	log  zerolog.Logger
-	out  io.Writer // standard output, through the redactor
+	name   string
+	io     IOStreams
+	red    *secret.Redactor
+	log    zerolog.Logger
+	out    io.Writer // standard output, through the redactor
+	errOut io.Writer // standard error, through the redactor and the spinner
+	close  func()    // ends the spinner
+	conn   atomic.Pointer[connector.Connector]
+	hint   string // what a configuration error should add (see secretHint)
 	presentation
+}
+
+// waitingFor is what the spinner says the command waits for.
+func (s *adminSession) waitingFor() string {
+	if c := s.conn.Load(); c != nil {
+		return c.Client.Activity()
+	}
+	return ""
 }
 
 // placeholderSiteID stands in for siteId where a command needs none (sites,
@@ -110,7 +125,12 @@ func (s *adminSession) connect(cfg *object.Object, needSite bool) (*connector.Co
 	action := object.New()
 	action.Set("Configuration", cfg)
 	action.Set("DryRun", true)
-	return newConnector(&helloid.Context{Action: action}, s.red, s.log)
+	conn, err := newConnector(&helloid.Context{Action: action}, s.red, s.log)
+	if err != nil {
+		return nil, fmt.Errorf("%w%s", err, s.hint)
+	}
+	s.conn.Store(conn)
+	return conn, nil
 }
 
 // learnSecret registers the configuration's client secret with the redactor
@@ -127,7 +147,8 @@ func learnSecret(red *secret.Redactor, cfg *object.Object) {
 
 // fail reports err on standard error and ends the command with status 1.
 func (s *adminSession) fail(err error) error {
-	fmt.Fprintf(s.red.Writer(s.io.ErrOut), "ipassan-connector %s: %s\n", s.name, connector.Explain(err))
+	s.close()
+	fmt.Fprintf(s.errOut, "ipassan-connector %s: %s\n", s.name, connector.Explain(err))
 	return exitError{ExitFailed}
 }
 
@@ -150,5 +171,5 @@ func (s *adminSession) printTable(t *render.Table) error {
 // progressBar shows a scan's progress on standard error, when that is a
 // terminal.
 func (s *adminSession) progressBar(description string) *scanProgress {
-	return newScanProgress(s.io.ErrOut, s.progress, description)
+	return newScanProgress(s.errOut, s.progress, description)
 }

@@ -52,6 +52,7 @@ type siteInfo struct {
 
 func sitesRun(ctx context.Context, opts *sitesOptions) error {
 	s, conn, err := opts.open(false)
+	defer s.close()
 	if err != nil {
 		return err
 	}

@@ -70,6 +70,7 @@ type validation struct {
 
 func validateRun(ctx context.Context, opts *validateOptions) error {
 	s, cfg, err := opts.configuration()
+	defer s.close()
 	if err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func validateRun(ctx context.Context, opts *validateOptions) error {
 		return err
 	}
 	if failed > 0 {
-		return s.fail(fmt.Errorf("%d of %d checks failed", failed, len(v.results)))
+		return s.fail(fmt.Errorf("%d of %s failed", failed, plural(len(v.results), "check", "checks")))
 	}
 	if !s.json {
 		fmt.Fprintln(s.out, s.style.Green("Ready: no check failed."))

@@ -126,7 +126,8 @@ func TestValidate(t *testing.T) {
 			[]string{"Access Denied (check siteId and the API client's rights on that site; 'ipassan-connector sites' lists the sites)"}},
 		{"configuration errors, one line each", m{"clientSecret": " ", "baseUrl": "http://ipassan.com", "pageSize": "lots"}, nil, "-", 1,
 			[]string{"fail configuration", "fail configuration", "fail configuration", "skip credentials", "skip site", "skip mapping table", "skip profiles"},
-			[]string{"configuration key clientSecret is missing", "configuration key baseUrl must use https",
+			[]string{"configuration key clientSecret is missing (the client secret is read from $IPASSAN_CLIENT_SECRET, which is not set: export IPASSAN_CLIENT_SECRET='…'",
+				"configuration key baseUrl must use https",
 				`configuration key pageSize must be a whole number from 1 to 1000, got "lots"`, "not checked: the configuration has errors"}},
 		{"no mapping table", m{"accessProfileMappingPath": ""}, nil, "", 1,
 			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "fail mapping table", "skip profiles"},
@@ -136,7 +137,7 @@ func TestValidate(t *testing.T) {
 			[]string{`line 3: lookup key "a" repeats line 2 ("A")`}},
 		{"a mapping table saved by Excel", m{"accessProfileMappingPath": excel}, nil, "", 0,
 			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "warn mapping table", "pass mapping table", "pass profiles"},
-			[]string{"is not UTF-8 and was read as Windows-1252 (what Excel saves)", "1 rows, 1 access profiles"}},
+			[]string{"is not UTF-8 and was read as Windows-1252 (what Excel saves)", "1 row, 1 access profile", "the mapped access profile is on persons of the site"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -277,7 +277,7 @@ func TestPanicBecomesAFailedOutputContext(t *testing.T) {
 		Run: func(*connector.Connector, context.Context, *helloid.Context) *helloid.Output { panic("nil map") }}
 	var out, errOut bytes.Buffer
 	io := IOStreams{In: strings.NewReader(contextJSON(t, url, m{})), Out: &out, ErrOut: &errOut}
-	code := runAction(context.Background(), boom, nil, testGlobals(time.Minute), io)
+	code := runAction(context.Background(), boom, runHooks{}, testGlobals(time.Minute), io)
 	assert.Equal(t, 1, code)
 	o := output(t, result{stdout: out.String()})
 	assert.False(t, o.Success)

@@ -43,7 +43,7 @@ func TestStalledInputEndsWithAnAnswer(t *testing.T) {
 	var out, errOut bytes.Buffer
 	del, _ := actions.Lookup("delete")
 	start := time.Now()
-	code := runAction(context.Background(), del, nil, testGlobals(time.Second), IOStreams{In: blocked{}, Out: &out, ErrOut: &errOut})
+	code := runAction(context.Background(), del, runHooks{}, testGlobals(time.Second), IOStreams{In: blocked{}, Out: &out, ErrOut: &errOut})
 	assert.Equal(t, 1, code)
 	assert.Less(t, time.Since(start), time.Second)
 	o := output(t, result{stdout: out.String()})
@@ -59,7 +59,7 @@ func TestWorkThatIgnoresTheDeadlineIsCutOff(t *testing.T) {
 	g := testGlobals(time.Minute)
 	io := IOStreams{In: strings.NewReader(contextJSON(t, url, m{"Configuration": m{"actionTimeoutSeconds": 1}})), Out: &out, ErrOut: &errOut}
 	start := time.Now()
-	code := runAction(context.Background(), stuck, nil, g, io)
+	code := runAction(context.Background(), stuck, runHooks{}, g, io)
 	assert.Equal(t, 1, code)
 	assert.Less(t, time.Since(start), time.Second, "the configured deadline replaced the default")
 	o := output(t, result{stdout: out.String()})

@@ -17,18 +17,23 @@ import (
 // runImport runs a JSON Lines action under the session's deadline and panic
 // safety, writing its lines to standard output. A failure goes to standard
 // error with exit status 1; the lines printed before it stand.
-func runImport(ctx context.Context, a actions.Action, prepare preparer, g *globalOptions, io IOStreams) error {
+func runImport(ctx context.Context, a actions.Action, hooks runHooks, g *globalOptions, io IOStreams) error {
 	s := newSession(g, io, a)
-	lines := newLineWriter(io, s.red.Redact)
+	s.configure = hooks.configure
+	lines := newLineWriter(io, s.red.Redact, hooks.limit)
 	count := 0
 	out := s.run(ctx, a.Name, a.Audit, func(ctx context.Context, in *helloid.Context, c *connector.Connector) *helloid.Output {
-		if prepare != nil {
-			if err := prepare(c, in); err != nil {
+		if hooks.prepare != nil {
+			// An import has no audit lines: its warnings were logged.
+			if _, err := hooks.prepare(ctx, c, in); err != nil {
 				return helloid.Failure(a.Audit, err.Error())
 			}
 		}
 		n, err := a.Import(c, ctx, in, lines.write)
 		count = n
+		if errors.Is(err, errEnough) {
+			count, err = lines.written(), nil // the limit asked for is reached
+		}
 		if err == nil {
 			err = lines.flush()
 		}
@@ -58,13 +63,25 @@ type lineWriter struct {
 	w      *bufio.Writer
 	scrub  func(string) string
 	closed bool
+	limit  int // the most lines to write; 0 for no limit
+	lines  int
 }
 
-func newLineWriter(io IOStreams, scrub func(string) string) *lineWriter {
-	return &lineWriter{w: bufio.NewWriterSize(io.Out, 32<<10), scrub: scrub}
+func newLineWriter(io IOStreams, scrub func(string) string, limit int) *lineWriter {
+	return &lineWriter{w: bufio.NewWriterSize(io.Out, 32<<10), scrub: scrub, limit: limit}
 }
 
-var errClosed = errors.New("the output is closed: the deadline passed")
+var (
+	errClosed = errors.New("the output is closed: the deadline passed")
+	// errEnough stops an import that printed the lines asked for.
+	errEnough = errors.New("the lines asked for are printed")
+)
+
+func (l *lineWriter) written() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lines
+}
 
 func (l *lineWriter) write(v any) error {
 	b, err := object.Marshal(v)
@@ -77,13 +94,19 @@ func (l *lineWriter) write(v any) error {
 	if l.closed {
 		return errClosed
 	}
+	if l.limit > 0 && l.lines >= l.limit {
+		return errEnough
+	}
 	if l.w.Available() < len(line)+1 {
 		if err := l.w.Flush(); err != nil {
 			return err
 		}
 	}
-	_, err = l.w.WriteString(strings.TrimSpace(line) + "\n")
-	return err
+	if _, err = l.w.WriteString(strings.TrimSpace(line) + "\n"); err != nil {
+		return err
+	}
+	l.lines++
+	return nil
 }
 
 func (l *lineWriter) flush() error {

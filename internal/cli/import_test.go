@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -44,14 +45,16 @@ func TestImportPrintsJSONLines(t *testing.T) {
 	assert.Equal(t, map[string]any{"lastname": "0", "number": "0"}, lines[0]["Data"])
 	assert.Equal(t, 5, f.Count(fake.RouteList))
 
-	// Failing on the third page: the 50 accounts already printed stand, the
-	// reason goes to stderr, the exit status says the import failed.
+	// Failing on the third page: the accounts of the first two pages, already
+	// printed, stand (how many depends on how pages overlap); the reason goes
+	// to stderr, counting them; the exit status says the import failed.
 	f.AddFault(fake.Fault{Route: fake.RouteList, Delay: 1, Times: 2})
 	f.AddFault(fake.Fault{Route: fake.RouteList, Status: 500})
 	r = run(t, ctx, "import")
 	assert.Equal(t, 1, r.code)
-	assert.Len(t, jsonLines(t, r.stdout), 50)
-	assert.Contains(t, r.stderr, "ipassan-connector import failed: reading the site's persons after 50 accounts")
+	printed := len(jsonLines(t, r.stdout))
+	assert.True(t, printed >= 25 && printed < 75, "two pages of 25 printed: %d", printed)
+	assert.Contains(t, r.stderr, fmt.Sprintf("ipassan-connector import failed: reading the site's persons after %d accounts", printed))
 	assert.NotContains(t, r.stdout, "Success", "no outputContext: an import answers in lines")
 }
 
@@ -104,3 +107,45 @@ func TestPermissionCommands(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// HelloID's preview of an import: --preview and the number of lines it shows,
+// as the wrappers pass them. It stops there, successfully; without --preview
+// the import reads the whole site.
+func TestImportPreviewStopsAtTheNumberAsked(t *testing.T) {
+	t.Parallel()
+	var persons []fake.Person
+	for i := range 60 {
+		persons = append(persons, fake.Person{Lastname: fmt.Sprint(i), Number: fmt.Sprint(i), AccessType: fake.Slots{DoorPermanent: ptr(floor1)}})
+	}
+	_, url := startFake(t, persons...)
+	ctx := contextJSON(t, url, m{"ImportFields": []string{"lastname"}, "Configuration": m{"pageSize": 10, "concurrency": 1}})
+
+	r := run(t, ctx, "import", "--preview", "--max-accounts", "15")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Len(t, jsonLines(t, r.stdout), 15)
+	assert.Contains(t, r.stderr, "lines=15")
+
+	r = run(t, ctx, "import")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Len(t, jsonLines(t, r.stdout), 60)
+
+	r = run(t, ctx, "import-permissions", "--preview", "--max-permissions", "1")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Len(t, jsonLines(t, r.stdout), 1)
+}
+
+// A preview stops at importTimeoutSeconds; a full import has no deadline.
+func TestImportDeadlineOnlyInAPreview(t *testing.T) {
+	t.Parallel()
+	f, url := startFake(t, fake.Person{Lastname: "Bos"})
+	f.AddFault(fake.Fault{Route: fake.RouteList, Delay: 1500 * time.Millisecond})
+	ctx := contextJSON(t, url, m{"Configuration": m{"importTimeoutSeconds": 1}})
+
+	r := run(t, ctx, "import", "--preview")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "deadline")
+
+	r = run(t, ctx, "import")
+	assert.Equal(t, 0, r.code, "a full import waits: %s", r.stderr)
+	assert.Len(t, jsonLines(t, r.stdout), 1)
+}

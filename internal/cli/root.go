@@ -42,6 +42,9 @@ type globalOptions struct {
 	// build, when set, builds the action's context from HelloID's own files
 	// (--config …) instead of reading it; see admin_build.go.
 	build func() (*helloid.Context, error)
+	// configHint, when set, adds to a configuration error what the admin may
+	// have forgotten (the secret's environment variable).
+	configHint func() string
 }
 
 func newGlobalOptions() *globalOptions {
@@ -121,6 +124,7 @@ action failed, 2 usage error.`,
 		root.AddCommand(newActionCmd(a, g, io))
 	}
 	addAdminCommands(root, g, io)
+	root.SetHelpCommand(helpCommand(root))
 	fixCompletion(root)
 	return root
 }
@@ -129,29 +133,45 @@ action failed, 2 usage error.`,
 // without it the module version is used, "(devel)" for a local build.
 var Version = ""
 
-// version is the module version and VCS revision the binary was built from.
-func version() string {
+// buildInfo is what the binary was built from, as `version --output json`
+// prints it.
+type buildInfo struct {
+	Version  string `json:"version"`
+	Commit   string `json:"commit,omitempty"` // the VCS revision, 12 characters
+	Modified bool   `json:"modified"`         // built from a tree with uncommitted changes
+	Go       string `json:"go"`
+}
+
+func readBuildInfo() buildInfo {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return cmp.Or(Version, "(unknown)")
+		return buildInfo{Version: cmp.Or(Version, "(unknown)")}
 	}
-	v := cmp.Or(Version, info.Main.Version)
-	var rev, modified string
+	b := buildInfo{Version: cmp.Or(Version, info.Main.Version), Go: info.GoVersion}
 	for _, s := range info.Settings {
 		switch s.Key {
 		case "vcs.revision":
-			rev = s.Value
+			b.Commit = s.Value
 		case "vcs.modified":
-			if s.Value == "true" {
-				modified = "+dirty"
-			}
+			b.Modified = s.Value == "true"
 		}
 	}
-	if len(rev) > 12 {
-		rev = rev[:12]
+	if len(b.Commit) > 12 {
+		b.Commit = b.Commit[:12]
 	}
-	if rev != "" {
-		v += " (commit " + rev + modified + ")"
+	return b
+}
+
+// version is the module version and VCS revision the binary was built from.
+func version() string {
+	b := readBuildInfo()
+	v := b.Version
+	if b.Commit != "" {
+		v += " (commit " + b.Commit
+		if b.Modified {
+			v += "+dirty"
+		}
+		v += ")"
 	}
 	return v
 }

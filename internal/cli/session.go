@@ -28,17 +28,26 @@ type session struct {
 	phase atomic.Pointer[string]              // what the action is doing
 	conn  atomic.Pointer[connector.Connector] // once the configuration is read
 
+	// stopWaiting ends the spinner on standard error (a terminal's).
+	stopWaiting func()
+
+	// configure applies the action's own flags once the connector is built,
+	// before the deadline is chosen (--preview chooses it).
+	configure func(*connector.Connector, *helloid.Context) error
+
 	// deadlineOf picks the deadline from the configuration: the action's own
-	// (actionTimeoutSeconds, or importTimeoutSeconds for the imports).
-	deadlineOf func(config.Config) time.Duration
+	// (actionTimeoutSeconds; importTimeoutSeconds for an import's preview, none
+	// for a full import).
+	deadlineOf func(cfg config.Config, preview bool) time.Duration
 }
 
 func newSession(g *globalOptions, io IOStreams, a actions.Action) *session {
 	red := secret.NewRedactor()
-	s := &session{g: g, io: io, red: red, start: time.Now(),
-		log:        newLogger(red.Writer(io.ErrOut), g.logLevel.String(), g.logFormat.String(), io.ErrIsTerminal),
-		deadlineOf: a.Timeout}
+	s := &session{g: g, io: io, red: red, start: time.Now(), deadlineOf: a.Timeout}
 	s.setPhase("reading the context")
+	errOut, stop := stderrFor(io, s.waitingFor)
+	s.stopWaiting = stop
+	s.log = newLogger(red.Writer(errOut), g.logLevel.String(), g.logFormat.String(), io.ErrIsTerminal)
 	return s
 }
 
@@ -88,6 +97,10 @@ func (s *session) run(ctx context.Context, name, audit string, w work) *helloid.
 			s.finished(name, out)
 			return out
 		case timeout = <-timeoutKnown:
+			if timeout == 0 {
+				watchdog.Stop() // no deadline: a full import
+				continue
+			}
 			watchdog.Reset(time.Until(s.start.Add(timeout - margin(timeout)/4)))
 		case <-watchdog.C:
 			out := helloid.Failure(audit, fmt.Sprintf("ipassan-connector %s did not finish within its deadline of %s; it was %s. Nothing more is sent.",
@@ -106,18 +119,32 @@ func (s *session) body(ctx context.Context, audit string, w work, timeoutKnown c
 	s.setPhase("checking the configuration")
 	conn, err := newConnector(in, s.red, s.log)
 	if err != nil {
-		return helloid.Failure(audit, err.Error())
+		msg := err.Error()
+		if s.g.configHint != nil {
+			msg += s.g.configHint()
+		}
+		return helloid.Failure(audit, msg)
 	}
 	s.conn.Store(conn)
-	timeout := s.deadlineOf(conn.Config)
+	if s.configure != nil {
+		if err := s.configure(conn, in); err != nil {
+			return helloid.Failure(audit, err.Error())
+		}
+	}
+	preview, _ := in.DryRun() // read already by connector.New
+	timeout := s.deadlineOf(conn.Config, preview)
 	timeoutKnown <- timeout
-	ctx, cancel := context.WithDeadline(ctx, s.start.Add(timeout-margin(timeout)))
-	defer cancel()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, s.start.Add(timeout-margin(timeout)))
+		defer cancel()
+	}
 	s.setPhase("working")
 	return w(ctx, in, conn)
 }
 
 func (s *session) finished(name string, out *helloid.Output) {
+	s.stopWaiting()
 	ev := s.log.Info().Str("action", name).Bool("success", out.Success).Str("took", took(time.Since(s.start)))
 	if c := s.conn.Load(); c != nil {
 		ev = ev.Int64("requests", c.Client.Requests())

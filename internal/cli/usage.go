@@ -190,3 +190,27 @@ func fixCompletion(root *cobra.Command) {
 		}
 	}
 }
+
+// helpCommand replaces cobra's, which answers an unknown topic with exit 0.
+func helpCommand(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			if found, _, err := root.Find(args); err != nil || found == root {
+				return usagef(cmd, "no help for %q: it is not a command%s", strings.Join(args, " "), commandSuggestion(root, args[0]))
+			}
+			return nil
+		},
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			return commandNames(root), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			found, _, _ := root.Find(args)
+			return found.Help()
+		},
+	}
+}

@@ -136,3 +136,26 @@ func TestBuildFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestQuotePathKeepsWindowsPaths(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, `"C:\HelloID\ipassan-connector\configuration.json"`, QuotePath(`C:\HelloID\ipassan-connector\configuration.json`))
+	assert.Equal(t, `"testdata/admin/person.json"`, QuotePath("testdata/admin/person.json"))
+	assert.Equal(t, `"a\"b\n"`, QuotePath("a\"b\n"), "a quote or a control character is escaped")
+	_, err := LoadPerson(`C:\nowhere\person.json`)
+	assert.EqualError(t, err, `person file "C:\nowhere\person.json" does not exist`)
+}
+
+func TestIsGUID(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"c0a80101-0000-4000-8000-000000000001":    true,
+		" C0A80101-0000-4000-8000-00000000ABCD ":  true,
+		"1002":                                    false,
+		"c0a80101-0000-4000-8000-00000000000":     false,
+		"c0a80101000040008000000000000001":        false,
+		"../c0a80101-0000-4000-8000-000000000001": false,
+	} {
+		assert.Equal(t, want, IsGUID(s), s)
+	}
+}

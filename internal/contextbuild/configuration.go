@@ -81,7 +81,7 @@ func LoadConfigurationFile(path string) (*object.Object, error) {
 	}
 	cfg, err := ParseConfiguration(raw)
 	if err != nil {
-		return nil, fmt.Errorf("configuration file %q: %w", path, err)
+		return nil, fmt.Errorf("configuration file %s: %w", QuotePath(path), err)
 	}
 	return cfg, nil
 }
@@ -139,18 +139,18 @@ func fromForm(entries []any) (*object.Object, error) {
 func readFile(what, path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s file %q does not exist", what, path)
+		return nil, fmt.Errorf("%s file %s does not exist", what, QuotePath(path))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s file %q cannot be read: %w", what, path, err)
+		return nil, fmt.Errorf("%s file %s cannot be read: %w", what, QuotePath(path), err)
 	}
 	defer f.Close()
 	raw, err := io.ReadAll(io.LimitReader(f, helloid.MaxContextBytes+1))
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("%s file %q cannot be read: %w", what, path, err)
+		return nil, fmt.Errorf("%s file %s cannot be read: %w", what, QuotePath(path), err)
 	case len(raw) > helloid.MaxContextBytes:
-		return nil, fmt.Errorf("%s file %q is larger than %d MiB", what, path, helloid.MaxContextBytes>>20)
+		return nil, fmt.Errorf("%s file %s is larger than %d MiB", what, QuotePath(path), helloid.MaxContextBytes>>20)
 	}
 	return raw, nil
 }

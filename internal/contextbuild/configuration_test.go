@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf16"
 
@@ -75,11 +76,16 @@ func TestParseConfigurationRejects(t *testing.T) {
 		{"a form entry that is not an object", `[{"key":"a"}, 3]`, "form entry 2 is a number, expected {key, defaultValue}"},
 		{"a form entry without key", `[{"defaultValue":"x"}]`, "form entry 1 has no key"},
 		{"a blank key", `[{"key":" ","defaultValue":"x"}]`, "form entry 1 has no key"},
-		{"broken JSON", `[{"key":`, "the JSON ends too early (truncated input?)"},
+		{"broken JSON", `[{"key":`, "the JSON ends too early (truncated input?)"}, // and where (package object's wording)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseConfiguration([]byte(tt.raw))
+			require.Error(t, err)
+			if tt.name == "broken JSON" {
+				assert.True(t, strings.HasPrefix(err.Error(), tt.want), err.Error())
+				return
+			}
 			assert.EqualError(t, err, tt.want)
 		})
 	}

@@ -16,7 +16,7 @@ func LoadPerson(path string) (*object.Object, error) {
 	}
 	pc, err := ParsePerson(raw)
 	if err != nil {
-		return nil, fmt.Errorf("person file %q: %w", path, err)
+		return nil, fmt.Errorf("person file %s: %w", QuotePath(path), err)
 	}
 	return pc, nil
 }
