@@ -139,7 +139,7 @@ func (c *Connector) disable(ctx context.Context, in *helloid.Context) *helloid.O
 // could not be read.
 func (c *Connector) slotLabel(ch slotChange) string {
 	if ch.Unreadable != "" {
-		return "unknown (" + ch.Unreadable + ")"
+		return "whatever it held (the slot could not be read: " + ch.Unreadable + ")"
 	}
 	return c.profileLabel(ch.From)
 }

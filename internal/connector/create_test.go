@@ -95,7 +95,9 @@ func TestCreateCorrelatesWithExactlyOne(t *testing.T) {
 			assert.Equal(t, "1001", v)
 			if tt.opts.MaxPageSize == 3 {
 				pages := e.fake.Count(fake.RouteList)
-				assert.True(t, pages >= 4 && pages <= 7, "11 persons at 3 a page, and at most three asked past the end: %d", pages)
+				// Pages overlap by one row to notice a site that shifts: 11 persons
+				// at 3 a page are 5 pages; the pages in flight may ask a few past the end.
+				assert.True(t, pages >= 5 && pages <= 10, "11 persons at 3 a page, overlapping by one: %d", pages)
 			}
 		})
 	}

@@ -48,6 +48,7 @@ type env struct {
 	logs     lockedBuffer
 	deadline time.Duration              // of each action; 0 for none
 	lockDir  string                     // where creates take their machine-wide lock
+	indexDir string                     // where its site index lives
 	tune     func(*connector.Connector) // adjusts each connector before it runs
 }
 
@@ -74,13 +75,15 @@ func newEnvBehind(t *testing.T, opts fake.Options, wrap func(http.Handler) http.
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, fake: f, url: srv.URL, lockDir: t.TempDir()}
+	return &env{t: t, fake: f, url: srv.URL, lockDir: t.TempDir(), indexDir: t.TempDir()}
 }
 
 func (e *env) configuration(extra m) m {
 	c := m{
 		"clientId": clientID, "clientSecret": clientSecret, "baseUrl": e.url, "siteId": siteID,
 		"accessProfileMapping": mappingCSV, "retryBackoffMilliseconds": 5,
+		// Each fake its own site index: tests must not meet each other's.
+		"siteIndexPath": e.indexDir,
 	}
 	for k, v := range extra {
 		if v == nil {

@@ -48,7 +48,8 @@ func TestPermissionsCanAddProfilesSeenOnPersons(t *testing.T) {
 	}
 	assert.Equal(t, []string{"Floor.1=" + floor1, floor2 + "=" + floor2}, refs)
 	pages := e.fake.Count(fake.RouteList)
-	assert.True(t, pages >= 3 && pages <= 5, "5 persons at 2 a page: %d pages", pages)
+	// Pages of 2 overlapping by one row: 4 pages, a few more asked past the end.
+	assert.True(t, pages >= 4 && pages <= 8, "5 persons at 2 a page: %d pages", pages)
 }
 
 func grantContext(ref string, permission any) m {
