@@ -30,7 +30,10 @@ var accountActions = map[string]struct {
 			d["mail"] = "zoe@example.org"
 			return m{"Data": d, "References": m{"Account": "emp-1"}}
 		},
-		func(e *env) bool { p, _ := e.person("emp-1"); return p.Mail == "zoe@example.org" && slot(p) == allDoors }},
+		func(e *env) bool {
+			p, _ := e.person("emp-1")
+			return p.Mail == "zoe@example.org" && slot(p) == allDoors
+		}},
 	"enable": {employee(""), func() m { return enableContext("Medewerker Servicedesk") },
 		func(e *env) bool { p, _ := e.person("emp-1"); return slot(p) == floor1 }},
 	"disable": {employee(allDoors), func() m { return m{"References": m{"Account": "emp-1"}} },
