@@ -192,7 +192,7 @@ const hints = [
   [/[\w}\])]\?[.[]/, () => `?. and ?[] are PowerShell 7: ${v51}`, 1],
   [/[^\s|]\s+\?\s[^\n]*\s:\s/, () => `the ternary operator ? : is PowerShell 7: ${v51}`, -1],
   [/(?:^|[\s;{])clean\s*\{/, () => `the clean block is PowerShell 7.3: ${v51}`, -1],
-  [/@["'][ \t]*\r?\n(?![\s\S]*\n["']@)/, (m) => `here-string without its closing ${m[1]}@ at the start of a line`],
+  [/@["'][ \t]*\r?\n(?![\s\S]*\n["']@)/, (m) => `here-string without its closing ${m.charAt(1)}@ at the start of a line`],
   [/["']/, (m) => `string without its closing ${m}`],
 ];
 
@@ -252,7 +252,7 @@ function brackets(node) {
 // blanked is node's text with its comments and parsed strings turned to
 // spaces (line breaks kept), so that what they say is not taken for code.
 function blanked(node) {
-  const chars = [...node.text];
+  const chars = node.text.split(''); // indexed as tree-sitter indexes: UTF-16 units
   const base = node.startIndex;
   walk(node, (n) => {
     if (n.type !== 'comment' && n.type !== 'string_literal') return true;
