@@ -120,12 +120,13 @@ func measure(t *testing.T, raw []byte) (usage, error) {
 // never decoded past the limit.
 //
 // Under the race detector, which makes decoding some twenty times slower,
-// the shapes that must decode are built at a sixteenth of the size and held
-// to a sixteenth of the bound: what they cost grows linearly with their size.
+// the shapes that must decode are built at a sixty-fourth of the size and
+// held to a sixty-fourth of the bound: what they cost grows linearly with
+// their size.
 func TestContextsAtTheSizeLimitDecodeWithinTheMemoryLimit(t *testing.T) {
 	size, limit := helloid.MaxContextBytes, uint64(memoryLimit)
 	if raceDetector() {
-		size, limit = size/16, limit/16
+		size, limit = size/64, limit/64
 	}
 	full := helloid.MaxContextBytes
 	tests := []struct {
