@@ -28,11 +28,13 @@ func TestConfigurationFormMatchesTheKeys(t *testing.T) {
 
 	keys := []string{KeyClientID, KeyClientSecret, KeyBaseURL, KeySiteID, KeyMappingPath, KeyMapping, KeyAccessProfileSource,
 		KeyConnectorPath, KeyPageSize, KeyConcurrency, KeyActionTimeout, KeyRequestTimeout, KeyPermissionAccessType,
-		KeyRetryCount, KeyRetryBackoff, KeyCABundlePath, KeyIncludeSiteProfiles, KeyContractLookupPath, KeyImportTimeout}
+		KeyRetryCount, KeyRetryBackoff, KeyCABundlePath, KeyIncludeSiteProfiles, KeyContractLookupPath, KeyImportTimeout,
+		KeyImportCorrelation, KeySiteIndexMaxAge, KeySiteIndexPath}
 	required := map[string]bool{KeyClientID: true, KeyClientSecret: true, KeyBaseURL: true, KeySiteID: true, KeyConnectorPath: true}
 	defaults := map[string]string{KeyPageSize: "50", KeyConcurrency: "8", KeyActionTimeout: "25", KeyRequestTimeout: "10",
 		KeyAccessProfileSource: "lifecycle", KeyPermissionAccessType: "doorPermanent",
-		KeyRetryCount: "3", KeyRetryBackoff: "500", KeyContractLookupPath: "Title.Name", KeyImportTimeout: "85"}
+		KeyRetryCount: "3", KeyRetryBackoff: "500", KeyContractLookupPath: "Title.Name", KeyImportTimeout: "85",
+		KeyImportCorrelation: "number", KeySiteIndexMaxAge: "600"}
 
 	seen := map[string]bool{}
 	for _, f := range form {
