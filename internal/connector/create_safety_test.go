@@ -160,3 +160,18 @@ func TestSimultaneousCreatesOfOnePersonLeaveOne(t *testing.T) {
 	assert.Equal(t, 3, correlated)
 	assert.Equal(t, 1, e.fake.Count(fake.RouteCreate))
 }
+
+// The same against the fake's own late write: the POST completes on the
+// server after the client gave up and shows in reads only later.
+func TestCreateTheServerFinishesLateIsNotSentAgain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.Options{})
+	e.fake.AddFault(fake.Fault{Route: fake.RouteCreate, Times: 1, Delay: 1500 * time.Millisecond, Complete: true, VisibleAfter: time.Hour})
+	out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001"),
+		"Configuration": e.configuration(m{"requestTimeoutSeconds": 1})})
+	failed(t, out, helloid.CreateAccount, "HelloID's retry will correlate")
+	assert.Equal(t, 1, e.fake.Count(fake.RouteCreate), "one POST")
+	require.Eventually(t, func() bool { return countNumber(e, "1001") == 1 }, 3*time.Second, 20*time.Millisecond,
+		"IPassan finished the create after all")
+	assert.Equal(t, 1, countNumber(e, "1001"))
+}

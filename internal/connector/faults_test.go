@@ -121,6 +121,11 @@ var faultTable = []faultCase{
 	{name: "token revoked mid-action", on: "write", fault: fake.Fault{RevokeTokens: true, Times: 1}, all: ok},
 	{name: "token endpoint 503 twice", on: "token", fault: fake.Fault{Status: 503, Times: 2}, all: ok},
 	{name: "token endpoint refuses", on: "token", fault: fake.Fault{Status: 401, Times: 1}, all: fails},
+	// A 3xx is never followed, nor retried: nothing reaches the place it
+	// names. A create redirected is unclear (the POST went out), so it is
+	// looked up, found missing, and not sent again.
+	{name: "redirect to http on another port", on: "read", fault: fake.Fault{Status: 301, Location: "http://127.0.0.1:1/api/v1/elsewhere", Times: 1}, all: fails},
+	{name: "redirect of the write", on: "write", fault: fake.Fault{Status: 307, Location: "http://127.0.0.1:1/api/v1/elsewhere", Times: 1}, all: fails},
 	{name: "slow server past the deadline", on: "read", fault: fake.Fault{Delay: 5 * time.Second}, deadline: 400 * time.Millisecond, all: fails},
 	{name: "slow write past the deadline", on: "write", fault: fake.Fault{Delay: 5 * time.Second}, deadline: 400 * time.Millisecond, all: fails},
 }
