@@ -382,14 +382,6 @@ func (s *scanner) number() ([]byte, error) {
 	return s.b[start:s.i], nil
 }
 
-// unquote decodes a validated JSON string, quotes included.
-func unquote(raw []byte) string {
-	if len(raw) >= 2 && !hasByte(raw, '\\') {
-		return string(raw[1 : len(raw)-1])
-	}
-	return string(unquoteBytes(raw))
-}
-
 func hasByte(b []byte, c byte) bool {
 	for _, x := range b {
 		if x == c {
