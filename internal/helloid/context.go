@@ -3,6 +3,7 @@
 package helloid
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -42,7 +43,7 @@ func Decode(raw []byte) (*Context, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the context cannot be read: %w", err)
 	}
-	if len(strings.TrimSpace(string(text))) == 0 {
+	if len(bytes.TrimSpace(text)) == 0 { // bytes: a 16 MB context is not copied to look at it
 		return nil, errors.New("the context is empty: expected {\"actionContext\": {…}, \"personContext\": {…}} as JSON")
 	}
 	root, err := object.DecodeObject(text)
