@@ -144,12 +144,6 @@ var actions = map[string]func(*connector.Connector, context.Context, *helloid.Co
 
 func (e *env) person(uuid string) (fake.Person, bool) { return e.fake.Person(siteID, uuid) }
 
-func (e *env) add(p fake.Person) fake.Person {
-	stored, ok := e.fake.AddPerson(siteID, p)
-	require.True(e.t, ok)
-	return stored
-}
-
 func ptr(s string) *string { return &s }
 
 // lockedBuffer collects the logs of actions that may run at the same time.

@@ -16,8 +16,7 @@ import (
 // update never enables a disabled account.
 func (c *Connector) Update(ctx context.Context, in *helloid.Context) *helloid.Output {
 	const act = helloid.UpdateAccount
-	ref, err := reference(in)
-	if err != nil {
+	if _, err := reference(in); err != nil {
 		return helloid.Failure(act, err.Error())
 	}
 	data, err := requireData(in, "there is nothing to update the account with")

@@ -29,7 +29,6 @@ type Builder struct {
 	spool     *os.File
 	spoolName string // "" once the name is gone (Unix deletes it at once)
 	enc       *encoder
-	err       error
 	done      bool
 }
 
