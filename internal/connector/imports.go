@@ -114,24 +114,13 @@ const MaxBatch = 500
 // not know, named by GUID. A profile nobody holds is not written, as HelloID's
 // template does.
 func (c *Connector) ImportPermissions(ctx context.Context, _ *helloid.Context, emit func(PermissionBatch) error) (int, error) {
-	held, err := c.heldProfiles(ctx)
-	if err != nil {
-		return 0, err
-	}
-	lines := 0
-	for _, h := range held {
-		for batch := range slices.Chunk(h.members, MaxBatch) {
-			if err := emit(PermissionBatch{
-				PermissionReference: helloid.Identification{Reference: h.id},
-				DisplayName:         h.displayName(), Description: h.description(c.Config.PermissionAccessType),
-				AccountReferences: batch,
-			}); err != nil {
-				return lines, err
-			}
-			lines++
-		}
-	}
-	return lines, nil
+	return c.eachBatch(ctx, func(h heldProfile, batch []string) error {
+		return emit(PermissionBatch{
+			PermissionReference: helloid.Identification{Reference: h.id},
+			DisplayName:         h.displayName(), Description: h.description(c.Config.PermissionAccessType),
+			AccountReferences: batch,
+		})
+	})
 }
 
 // ImportSubPermissions is the entitlement import of the dynamic permission
@@ -139,6 +128,21 @@ func (c *Connector) ImportPermissions(ctx context.Context, _ *helloid.Context, e
 // batches of at most MaxBatch, under the dynamic permission's own reference
 // (the one DynamicPermission lists). A profile nobody holds is not written.
 func (c *Connector) ImportSubPermissions(ctx context.Context, _ *helloid.Context, emit func(SubPermissionBatch) error) (int, error) {
+	return c.eachBatch(ctx, func(h heldProfile, batch []string) error {
+		return emit(SubPermissionBatch{
+			PermissionReference:      helloid.Identification{Reference: DynamicPermissionReference},
+			DisplayName:              DynamicPermissionName,
+			Description:              DynamicPermissionName,
+			AccountReferences:        batch,
+			SubPermissionReference:   helloid.SubReference{ID: h.id},
+			SubPermissionDisplayName: h.displayName(),
+		})
+	})
+}
+
+// eachBatch reads who holds which profile and hands line each profile with
+// at most MaxBatch of its holders at a time; it returns how many lines went out.
+func (c *Connector) eachBatch(ctx context.Context, line func(h heldProfile, batch []string) error) (int, error) {
 	held, err := c.heldProfiles(ctx)
 	if err != nil {
 		return 0, err
@@ -146,14 +150,7 @@ func (c *Connector) ImportSubPermissions(ctx context.Context, _ *helloid.Context
 	lines := 0
 	for _, h := range held {
 		for batch := range slices.Chunk(h.members, MaxBatch) {
-			if err := emit(SubPermissionBatch{
-				PermissionReference:      helloid.Identification{Reference: DynamicPermissionReference},
-				DisplayName:              DynamicPermissionName,
-				Description:              DynamicPermissionName,
-				AccountReferences:        batch,
-				SubPermissionReference:   helloid.SubReference{ID: h.id},
-				SubPermissionDisplayName: h.displayName(),
-			}); err != nil {
+			if err := line(h, batch); err != nil {
 				return lines, err
 			}
 			lines++
