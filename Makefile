@@ -6,6 +6,10 @@ LDFLAGS  := -s -w -X github.com/ipassan-connector/ipassan-connector/internal/cli
 GOBUILD  := $(GO) build -trimpath -buildvcs=auto -ldflags '$(LDFLAGS)'
 # staticcheck, pinned: `go run` fetches and builds it, so nothing needs installing.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# Test packages run at once. Most tests wait (on servers that answer late, on
+# deadlines), so more packages than cores finish sooner: measured on 2 cores,
+# 8 at once ran the tests in 37 s where one per core took 55 s.
+TEST_PACKAGES ?= 8
 
 .PHONY: all build test unit demo lint vet staticcheck clean windows fuzz bench
 
@@ -27,8 +31,9 @@ windows:
 # library) twice, once for vet and once with -race for the tests, and each
 # test run vetted them again. Now vet, staticcheck and the tests all build with
 # -race, so they share one build of every package; the tests skip their own
-# vet (vet ran); and staticcheck, whose own build is the largest single step
-# of a cold run, runs beside the tests, which mostly wait on the network.
+# vet (vet ran); staticcheck, whose own build is the largest single step of
+# a cold run, runs beside the tests, which mostly wait. Measured cold on 2
+# cores: 204 s before; now 117 s for vet and the tests, plus staticcheck.
 
 ## test: go vet, then staticcheck beside every test with the race detector
 test: vet
@@ -36,7 +41,7 @@ test: vet
 
 ## unit: every test with the race detector (make test runs go vet first)
 unit:
-	$(GO) test -race -vet=off ./...
+	$(GO) test -race -vet=off -p $(TEST_PACKAGES) ./...
 
 ## lint: go vet and staticcheck; zero findings (exclusions in staticcheck.conf, each with its reason)
 lint: vet staticcheck

@@ -200,10 +200,12 @@ func (v *validator) mappingTable() bool {
 // ignores a GUID it does not know, so a profile seen on a person is the only
 // proof that it exists.
 func (v *validator) profilesInUse(ctx context.Context) {
-	progress := v.session.progressBar("Reading the site")
-	v.conn.Progress = progress.AddPage
-	inUse, scanned, err := v.conn.ProfilesOnPersons(ctx)
-	progress.Done()
+	var inUse map[string]int
+	var scanned int
+	err := v.session.readingSite(v.conn, func() (err error) {
+		inUse, scanned, err = v.conn.ProfilesOnPersons(ctx)
+		return err
+	})
 	if err != nil {
 		v.add(checkProfiles, checkFail, "reading the site: %s", connector.Explain(err))
 		return

@@ -78,10 +78,12 @@ func findRun(ctx context.Context, opts *findOptions) error {
 		return err
 	}
 
-	progress := s.progressBar("Reading the site")
-	conn.Progress = progress.AddPage
-	found, scanned, err := conn.FindPersons(ctx, field, value)
-	progress.Done()
+	var found []ipassan.Person
+	var scanned int
+	err = s.readingSite(conn, func() (err error) {
+		found, scanned, err = conn.FindPersons(ctx, field, value)
+		return err
+	})
 	if err != nil {
 		return s.fail(err)
 	}

@@ -91,10 +91,11 @@ func planRun(ctx context.Context, opts *planOptions) error {
 	if err != nil {
 		return s.fail(err)
 	}
-	progress := s.progressBar("Reading the site")
-	conn.Progress = progress.AddPage
-	plan, err := conn.Plan(ctx, persons, connector.PlanOptions{Mapping: mapping, AccountField: opts.correlationField})
-	progress.Done()
+	var plan *connector.PlanResult
+	err = s.readingSite(conn, func() (err error) {
+		plan, err = conn.Plan(ctx, persons, connector.PlanOptions{Mapping: mapping, AccountField: opts.correlationField})
+		return err
+	})
 	if err != nil {
 		return s.fail(err)
 	}

@@ -168,8 +168,11 @@ func (s *adminSession) printTable(t *render.Table) error {
 	return nil
 }
 
-// progressBar shows a scan's progress on standard error, when that is a
-// terminal.
-func (s *adminSession) progressBar(description string) *scanProgress {
-	return newScanProgress(s.errOut, s.progress, description)
+// readingSite runs read, which reads the whole site through conn, with a
+// progress bar on standard error when that is a terminal.
+func (s *adminSession) readingSite(conn *connector.Connector, read func() error) error {
+	progress := newScanProgress(s.errOut, s.progress, "Reading the site")
+	conn.Progress = progress.AddPage
+	defer progress.Done()
+	return read()
 }
