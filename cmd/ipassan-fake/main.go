@@ -56,6 +56,9 @@ func run(args []string, stdout, stderr io.Writer) int {
   # A large site for benchmarks: 20,000 more persons
   ipassan-fake --seed testdata/fake/seed.json --generate 20000 --quiet
 
+  # A strained IPassan: limits above 100 refused, 4 requests served at once, 429 beyond 8
+  ipassan-fake --seed testdata/fake/seed.json --max-limit 100 --workers 4 --max-in-flight 8
+
   # A person created while the second page is read, and a proxy's 404 for every GET of a person
   ipassan-fake --seed testdata/fake/seed.json --fault '{"route":"list","offset":49,"times":1,"insert":{"lastname":"New"}}' \
     --fault '{"route":"get","status":404,"contentType":"text/html","body":"<html><h1>404 Not Found</h1></html>"}'
@@ -84,6 +87,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	f.BoolVar(&o.fake.CursorAsText, "cursor-as-text", false, `write next_cursor as text ("50")`)
 	f.BoolVar(&o.fake.OpaqueCursor, "opaque-cursor", false, `write next_cursor as "p50", a cursor that is not an offset`)
 	f.BoolVar(&o.fake.ShortPages, "short-pages", false, "make every second page one row shorter than asked")
+	f.IntVar(&o.fake.MaxLimit, "max-limit", 0, "refuse a page asked with a larger `limit` (0: accept any, clamped by --max-page-size)")
+	f.IntVar(&o.fake.LimitStatus, "max-limit-status", 400, "the `status` a refused limit is answered with (400 or 422, say)")
+	f.IntVar(&o.fake.Workers, "workers", 0, "serve this many requests at once; the others wait their turn, so answers slow down under load (0: no limit)")
+	f.IntVar(&o.fake.MaxInFlight, "max-in-flight", 0, "answer 429 to a request arriving while this many are served (0: no limit)")
 	f.StringArrayVar(&o.faults, "fault", nil, "queue a fault at start: `JSON` as for POST /_fake/faults (repeatable)")
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
@@ -169,7 +176,10 @@ clamped to --max-page-size, type returned as a number, unknown access-profile GU
 ignored, "Access Denied" for a site the client cannot see.
 
 Control endpoints for scripts:
-  GET    /_fake/stats                 requests per route ("requests"), "writes" and "total"
+  GET    /_fake/stats                 requests per route ("requests"), "writes", "total", the most
+                                      requests served at once ("peakInFlight") and the 429s of
+                                      --max-in-flight ("rateLimited")
+  DELETE /_fake/stats                 zero them
   GET    /_fake/faults                the faults still queued
   POST   /_fake/faults                queue a fault: a JSON object as below, or a list of them
   DELETE /_fake/faults                clear the faults

@@ -53,8 +53,17 @@ const (
 
 // Defaults.
 const (
-	DefaultPageSize      = 50
-	DefaultConcurrency   = 8
+	// DefaultPageSize: IPassan's largest page is not known, so a scan asks
+	// for large pages and takes what comes (a server clamping at 100 works
+	// as before; one refusing the limit is asked for 50). Against a server
+	// that takes 500 a site of 100,000 is 201 requests instead of 2,002.
+	DefaultPageSize = 500
+	// DefaultConcurrency is the ceiling of the pages a scan keeps in flight;
+	// the scan's window stays under it and backs off when IPassan answers
+	// 429 or slows down. 16 reads 100,000 persons at 100 ms a request and 100
+	// a page in about 7 s, well inside the deadline, while one action never
+	// has more than 16 requests at IPassan.
+	DefaultConcurrency   = 16
 	DefaultActionTimeout = 25 * time.Second
 	// MaxActionTimeout: HelloID's wrappers stop waiting for the binary at
 	// 28 s, so an action allowed longer would be cut off without its answer.

@@ -31,7 +31,7 @@ func TestConfigurationFormMatchesTheKeys(t *testing.T) {
 		KeyRetryCount, KeyRetryBackoff, KeyCABundlePath, KeyIncludeSiteProfiles, KeyContractLookupPath, KeyImportTimeout,
 		KeyImportCorrelation, KeySiteIndexMaxAge, KeySiteIndexPath}
 	required := map[string]bool{KeyClientID: true, KeyClientSecret: true, KeyBaseURL: true, KeySiteID: true, KeyConnectorPath: true}
-	defaults := map[string]string{KeyPageSize: "50", KeyConcurrency: "8", KeyActionTimeout: "25", KeyRequestTimeout: "10",
+	defaults := map[string]string{KeyPageSize: "500", KeyConcurrency: "16", KeyActionTimeout: "25", KeyRequestTimeout: "10",
 		KeyAccessProfileSource: "lifecycle", KeyPermissionAccessType: "doorPermanent",
 		KeyRetryCount: "3", KeyRetryBackoff: "500", KeyContractLookupPath: "Title.Name", KeyImportTimeout: "85",
 		KeyImportCorrelation: "number", KeySiteIndexMaxAge: "600"}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // ScanOptions tune Scan.
@@ -34,6 +36,14 @@ type ScanStats struct {
 	Concurrent bool // whether pages were fetched several at a time
 	Restarts   int  // times the read started again because the site changed under it
 	Requests   int  // page requests sent over all passes, pages asked past the end included
+	// MostInFlight is the most pages a concurrent read had in flight at
+	// once, and Backoffs how often it cut that number because IPassan
+	// answered 429 or slowed down (see window).
+	MostInFlight int
+	Backoffs     int
+	// PageSize is the limit the read asked for in the end: the one asked
+	// for, or fallbackPageSize when IPassan refused it.
+	PageSize int
 }
 
 // maxRestarts is how often a read starts again when the site shifts under it
@@ -67,13 +77,17 @@ var ErrSiteChanging = errors.New("the site kept changing while it was read")
 // be overlapped: there the server's cursor is trusted as it is.
 //
 // IPassan cannot filter, so finding anyone means reading everything; Scan
-// makes that fast. When the first answer shows numeric offsets (next_cursor =
-// offset + rows), it asks for the following pages up to Concurrency at a time
-// and checks every answer against that prediction; at the first page that
-// does not fit (an opaque cursor, a short page before the end) it drops its
+// makes that fast. It asks for PageSize rows a page and uses what comes back:
+// a server that clamps the limit to 100 is read in pages of 100, one that
+// refuses the limit (a 4xx on the first page) in pages of 50 (see
+// fetchFirst). When the first answer shows numeric offsets (next_cursor =
+// offset + rows), it asks for the following pages several at a time and
+// checks every answer against that prediction; at the first page that does
+// not fit (an opaque cursor, a short page before the end) it drops its
 // guesses and goes on one page at a time from the server's own cursor. The
 // result is the same as reading page after page, whatever the server clamps.
-// How many pages are in flight is the window's business (see window).
+// How many pages are in flight, at most Concurrency, is the window's business
+// (see window): fewer when IPassan answers 429 or slows down.
 func (c *Client) Scan(ctx context.Context, opts ScanOptions, fn func(Person) error) (ScanStats, error) {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 50
@@ -81,6 +95,7 @@ func (c *Client) Scan(ctx context.Context, opts ScanOptions, fn func(Person) err
 	s := &scanner[Person]{c: c, path: c.personsPath(), opts: opts, keep: opts.Keep, fn: fn,
 		id: func(p Person) string { return p.UUID }}
 	err := s.read(ctx, true)
+	s.stats.PageSize = s.opts.PageSize
 	return s.stats, err
 }
 
@@ -100,6 +115,9 @@ type scanner[T any] struct {
 	// withoutOverlap reads pages end to end, trusting the offsets: only
 	// BenchmarkScanOverlap sets it, to measure what the overlap costs.
 	withoutOverlap bool
+	// windowPolicy, when set, replaces scanPolicy: only BenchmarkScanWindow
+	// sets it, to measure each part of the window against its absence.
+	windowPolicy *windowPolicy
 
 	// one pass
 	seen     uuidSet // uuids of this pass
@@ -136,8 +154,9 @@ func (s *scanner[T]) read(ctx context.Context, concurrent bool) error {
 func (s *scanner[T]) pass(ctx context.Context, concurrent bool) error {
 	s.seen, s.keptSeen, s.last = uuidSet{}, uuidSet{}, ""
 	s.stats.Pages, s.stats.Persons, s.stats.Concurrent = 0, 0, false
-	s.stats.Requests++
-	first := s.fetch(ctx, "", false)
+	start := time.Now()
+	first := s.fetchFirst(ctx)
+	took := time.Since(start)
 	if err := s.take(first); err != nil || first.next == "" {
 		return err
 	}
@@ -145,7 +164,39 @@ func (s *scanner[T]) pass(ctx context.Context, concurrent bool) error {
 	if !concurrent || s.opts.Concurrency <= 1 || numeric != nil || step != first.rows() || step < 2 {
 		return s.sequential(ctx, first)
 	}
-	return s.concurrent(ctx, first, step)
+	return s.concurrent(ctx, first, step, took)
+}
+
+// fallbackPageSize is what a scan asks for when IPassan refuses a larger
+// limit: the public connector's page, known to be accepted.
+const fallbackPageSize = 50
+
+// fetchFirst asks for the first page. A server that refuses a large limit
+// (a 4xx such as 400 or 422 "limit must be at most 100") is asked again for
+// fallbackPageSize rows, and the rest of the read, restarts included, asks
+// for that many: whether IPassan takes limits above 50 is not known, and an
+// action must not fail for having asked. A refusal of 50 or less is the
+// server's answer, not the scan's doing: it fails the read.
+func (s *scanner[T]) fetchFirst(ctx context.Context) page[T] {
+	s.stats.Requests++
+	first := s.fetch(ctx, "", false)
+	if s.opts.PageSize <= fallbackPageSize || !errors.Is(first.err, ErrValidation) {
+		return first
+	}
+	s.c.opts.Logger.Debug().Int("limit", s.opts.PageSize).Int("fallback", fallbackPageSize).Str("refusal", first.err.Error()).
+		Msg("IPassan refused the page size; asking for smaller pages")
+	s.opts.PageSize = fallbackPageSize
+	s.stats.Requests++
+	return s.fetch(ctx, "", false)
+}
+
+// policy is the window's policy: the scans' own, unless a benchmark set
+// another.
+func (s *scanner[T]) policy() windowPolicy {
+	if s.windowPolicy != nil {
+		return *s.windowPolicy
+	}
+	return scanPolicy
 }
 
 // page is one answer: the uuids of its rows, the rows kept, where the next
@@ -246,61 +297,92 @@ func (s *scanner[T]) take(p page[T]) error {
 
 // concurrent reads the pages after the first, whose answer showed numeric
 // offsets of step rows: page k is asked from k×(step−1), overlapping the one
-// before by a row.
-func (s *scanner[T]) concurrent(ctx context.Context, first page[T], step int) error {
+// before by a row. The window (see window) says how many are in flight; the
+// answers are taken in order, and those that come early wait for the pages
+// before them, at most maxAhead pages beyond the one awaited.
+func (s *scanner[T]) concurrent(ctx context.Context, first page[T], step int, firstTook time.Duration) error {
 	s.stats.Concurrent = true
 	guessing, stop := context.WithCancel(ctx)
 	defer stop() // pages asked for past the end are abandoned
 
-	type inFlight struct {
-		offset int
-		answer chan page[T]
-	}
-	var queue []inFlight
 	stride, overlap := step-1, true
 	if s.withoutOverlap {
 		stride, overlap = step, false
 	}
-	next := stride
-	w := newWindow(s.opts.Concurrency, s.c.rateLimits.Load())
+	type answer struct {
+		number, ticket int
+		page           page[T]
+		took           time.Duration
+	}
+	w := newWindow(s.policy(), s.opts.Concurrency, firstTook, s.c.rateLimits.Load())
+	// Each page in flight sends its answer once, and never more than the
+	// ceiling are in flight: the channel holds them all, so a page answered
+	// after the reader returned does not wait for anyone.
+	answers := make(chan answer, w.ceiling)
+	maxAhead := 2 * w.ceiling
+	waiting := map[int]page[T]{} // answered, waiting for the pages before them
+	// Page numbers: page n is asked at offset n×stride; page 0 is first.
+	nextAsk, nextTake, inFlight := 1, 1, 0
+	last := math.MaxInt // no page after this one is worth asking
 	ask := func() {
-		f := inFlight{offset: next, answer: make(chan page[T], 1)}
+		a := answer{number: nextAsk, ticket: w.ask()}
+		offset := strconv.Itoa(nextAsk * stride)
 		s.stats.Requests++
+		inFlight++
+		s.stats.MostInFlight = max(s.stats.MostInFlight, inFlight)
+		nextAsk++
 		go func() {
 			// A panic here would end the process without an answer; it
 			// becomes this page's error instead.
 			defer func() {
 				if r := recover(); r != nil {
-					f.answer <- page[T]{err: fmt.Errorf("internal error reading a page: %v", r)}
+					a.page = page[T]{offset: offset, err: fmt.Errorf("internal error reading a page: %v", r)}
+					answers <- a
 				}
 			}()
-			f.answer <- s.fetch(guessing, strconv.Itoa(f.offset), overlap)
+			start := time.Now()
+			a.page = s.fetch(guessing, offset, overlap)
+			a.took = time.Since(start)
+			answers <- a
 		}()
-		queue = append(queue, f)
-		next += stride
 	}
-	for len(queue) < w.size {
-		ask()
+	predicted := func(n int, p page[T]) bool {
+		return p.err == nil && p.rows() == step && p.next == strconv.Itoa(n*stride+step)
 	}
-	for len(queue) > 0 {
-		head := queue[0]
-		queue = queue[1:]
-		p := <-head.answer
-		if err := s.take(p); err != nil || p.next == "" {
-			return err
-		}
-		if p.rows() != step || p.next != strconv.Itoa(head.offset+step) {
-			// Not the offsets predicted: trust the server's cursor from here.
-			stop()
-			s.c.opts.Logger.Debug().Str("cursor", p.next).Int("rows", p.rows()).Msg("pages do not follow offsets; reading one at a time")
-			return s.sequential(ctx, p)
-		}
-		w.taken(s.c.rateLimits.Load())
-		for len(queue) < w.size {
+	for {
+		for inFlight < w.allowed() && nextAsk <= last && nextAsk-nextTake < maxAhead {
 			ask()
 		}
+		a := <-answers
+		inFlight--
+		if why := w.answer(a.ticket, a.took, s.c.rateLimits.Load()); why != "" {
+			s.stats.Backoffs++
+			s.c.opts.Logger.Debug().Str("why", why).Int("pages in flight", w.allowed()).Msg("IPassan is under strain; fewer pages at once")
+		}
+		if !predicted(a.number, a.page) {
+			// The end, an error, or pages that stop following offsets:
+			// what lies beyond it is not asked for (see below).
+			last = min(last, a.number)
+		}
+		waiting[a.number] = a.page
+		for {
+			p, ok := waiting[nextTake]
+			if !ok {
+				break
+			}
+			delete(waiting, nextTake)
+			if err := s.take(p); err != nil || p.next == "" {
+				return err
+			}
+			if !predicted(nextTake, p) {
+				// Not the offsets predicted: trust the server's cursor from here.
+				stop()
+				s.c.opts.Logger.Debug().Str("cursor", p.next).Int("rows", p.rows()).Msg("pages do not follow offsets; reading one at a time")
+				return s.sequential(ctx, p)
+			}
+			nextTake++
+		}
 	}
-	return nil
 }
 
 // sequential reads one page after another after prev, overlapping pages where
@@ -352,29 +434,4 @@ func following(offset, next string, rows int) (string, bool, error) {
 		return strconv.Itoa(n - 1), true, nil
 	}
 	return next, false, nil
-}
-
-// window is how many pages are in flight at once: slow start at two, so a
-// small site costs hardly any requests past its end, one more per page taken
-// up to the limit, halved when IPassan answered 429 since the page before.
-// Every decision about the window is here, so that it can become adaptive
-// (issue 14) without touching the reader.
-type window struct {
-	size, limit int
-	limited     int64 // 429 answers counted when last looked
-}
-
-func newWindow(limit int, limited int64) window {
-	return window{size: min(2, limit), limit: limit, limited: limited}
-}
-
-// taken adjusts the window after a page was taken, given the client's count
-// of 429 answers.
-func (w *window) taken(limited int64) {
-	if limited > w.limited {
-		w.limited = limited
-		w.size = max(1, w.size/2)
-		return
-	}
-	w.size = min(w.size+1, w.limit)
 }

@@ -46,11 +46,22 @@ func (s *Server) Writes() int {
 	return s.Count(RouteCreate) + s.Count(RouteUpdate) + s.Count(RouteDelete)
 }
 
-// ResetCounts zeroes the request counts.
+// ResetCounts zeroes the request counts, the peak of requests served at
+// once and the count of requests refused by MaxInFlight.
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts = map[string]int{}
+	s.peak, s.limited = s.inFlight, 0
+}
+
+// Load says how many API requests were served at once at most (those waiting
+// for a worker included), and how many were answered 429 because
+// MaxInFlight were being served already.
+func (s *Server) Load() (peakInFlight, rateLimited int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.peak, s.limited
 }
 
 // Persons returns a copy of a site's persons in page order.
@@ -170,7 +181,8 @@ func (s *Server) Faults() []Fault {
 
 // controls mounts the /_fake endpoints that let scripts steer a running fake:
 //
-//	GET    /_fake/stats                  requests per route, writes and the total
+//	GET    /_fake/stats                  requests per route, writes, the total, the most served at once and the 429s of maxInFlight
+//	DELETE /_fake/stats                  zero them
 //	GET    /_fake/faults                 the faults still queued
 //	POST   /_fake/faults                 queue faults: one Fault as JSON, or a list (see ParseFaults)
 //	DELETE /_fake/faults                 clear faults
@@ -183,7 +195,13 @@ func (s *Server) controls() {
 			routes = append(routes, k)
 		}
 		sort.Strings(routes)
-		writeJSON(w, http.StatusOK, map[string]any{"requests": counts, "routes": routes, "writes": s.Writes(), "total": s.Total()})
+		peak, limited := s.Load()
+		writeJSON(w, http.StatusOK, map[string]any{"requests": counts, "routes": routes, "writes": s.Writes(), "total": s.Total(),
+			"peakInFlight": peak, "rateLimited": limited})
+	})
+	s.mux.HandleFunc("DELETE /_fake/stats", func(w http.ResponseWriter, r *http.Request) {
+		s.ResetCounts()
+		w.WriteHeader(http.StatusNoContent)
 	})
 	s.mux.HandleFunc("GET /_fake/faults", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Faults())

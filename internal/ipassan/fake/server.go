@@ -38,6 +38,19 @@ type Options struct {
 	// ShortPages makes every second page one row shorter than asked, while
 	// next_cursor still points right after it.
 	ShortPages bool
+	// MaxLimit refuses a page asked with a larger limit, as a server that
+	// validates it would: LimitStatus (default 400) with "limit must be at
+	// most N". 0 takes every limit (and clamps it to MaxPageSize).
+	MaxLimit    int
+	LimitStatus int
+	// Workers is how many requests the fake works on at once; the others wait
+	// for a free worker before their Latency starts, so answers slow down as
+	// more requests come in at once, as a loaded server's do. 0: no limit.
+	Workers int
+	// MaxInFlight answers 429 at once to a request that arrives while this
+	// many are being served already, as a rate limiter in front of IPassan
+	// would. 0: no limit.
+	MaxInFlight int
 }
 
 // Server is the fake IPassan. It is an http.Handler.
@@ -53,6 +66,11 @@ type Server struct {
 	sites    map[string]*site // lower-case uuid -> site
 	faults   []*Fault
 	counts   map[string]int // route -> requests
+	inFlight int            // API requests being served now
+	peak     int            // the most served at once since the counts were reset
+	limited  int            // requests answered 429 by MaxInFlight
+
+	workers chan struct{} // one token per worker (Options.Workers), nil for no limit
 }
 
 // New builds a fake from a seed.
@@ -63,8 +81,14 @@ func New(seed Seed, opts Options) *Server {
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = time.Hour
 	}
+	if opts.LimitStatus == 0 {
+		opts.LimitStatus = http.StatusBadRequest
+	}
 	s := &Server{opts: opts, clients: map[string]string{}, tokens: map[string]issued{},
 		profiles: map[string]Profile{}, sites: map[string]*site{}, counts: map[string]int{}}
+	if opts.Workers > 0 {
+		s.workers = make(chan struct{}, opts.Workers)
+	}
 	for _, c := range seed.Clients {
 		s.clients[c.ClientID] = c.ClientSecret
 	}
@@ -124,9 +148,11 @@ func faultOf(r *http.Request) *Fault {
 // wrap counts the request, applies latency and faults, then checks the token.
 func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.counts[route]++
-		s.mu.Unlock()
+		if !s.arrive(route) {
+			writeError(w, http.StatusTooManyRequests, fmt.Sprintf("Too many requests at once (at most %d)", s.opts.MaxInFlight))
+			return
+		}
+		defer s.leave()
 		// Read the body first: net/http notices a client that gave up only
 		// once the body is consumed, and a delay must end when the client does.
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
@@ -135,9 +161,10 @@ func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		f := s.takeFault(route, r)
-		if !sleep(r, s.opts.Latency) {
+		if !s.work(r) {
 			return
 		}
+		defer s.rest()
 		if f != nil && f.Delay > 0 {
 			if f.Complete {
 				// A real server finishes what it started: the client
@@ -222,6 +249,50 @@ func (s *Server) changeSite(r *http.Request, f *Fault) {
 	}
 	if f.Insert != nil {
 		st.insert(*f.Insert, f.InsertAt)
+	}
+}
+
+// arrive counts a request and says whether MaxInFlight lets it in.
+func (s *Server) arrive(route string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts[route]++
+	if s.opts.MaxInFlight > 0 && s.inFlight >= s.opts.MaxInFlight {
+		s.limited++
+		return false
+	}
+	s.inFlight++
+	s.peak = max(s.peak, s.inFlight)
+	return true
+}
+
+func (s *Server) leave() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inFlight--
+}
+
+// work waits for a free worker (Options.Workers), then for the latency. It
+// is false when the client went away first; otherwise rest must follow.
+func (s *Server) work(r *http.Request) bool {
+	if s.workers != nil {
+		select {
+		case s.workers <- struct{}{}:
+		case <-r.Context().Done():
+			return false
+		}
+	}
+	if !sleep(r, s.opts.Latency) {
+		s.rest()
+		return false
+	}
+	return true
+}
+
+// rest frees the worker work took.
+func (s *Server) rest() {
+	if s.workers != nil {
+		<-s.workers
 	}
 }
 
@@ -328,6 +399,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, total int, rows fu
 			return
 		}
 		offset = n
+	}
+	if s.opts.MaxLimit > 0 && limit > s.opts.MaxLimit {
+		writeError(w, s.opts.LimitStatus, fmt.Sprintf("limit must be at most %d", s.opts.MaxLimit))
+		return
 	}
 	limit = min(limit, s.opts.MaxPageSize)
 	from := min(offset, total)

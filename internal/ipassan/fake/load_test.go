@@ -1,0 +1,134 @@
+package fake
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A server that validates limit refuses a large one, in the status chosen,
+// and takes the others (clamped as ever).
+func TestALargeLimitCanBeRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		opts   Options
+		limit  string
+		status int
+		rows   int
+	}{
+		{"refused with 400", Options{MaxLimit: 100}, "500", http.StatusBadRequest, 0},
+		{"refused with 422", Options{MaxLimit: 100, LimitStatus: http.StatusUnprocessableEntity}, "101", http.StatusUnprocessableEntity, 0},
+		{"at the limit", Options{MaxLimit: 100, MaxPageSize: 3}, "100", http.StatusOK, 3},
+		{"no limit: clamped", Options{MaxPageSize: 2}, "500", http.StatusOK, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, srv := start(t, tt.opts)
+			status, body := call(t, srv, token(t, srv), http.MethodGet, "/access/site/"+demoSite+"/person?offset=0&limit="+tt.limit, "")
+			assert.Equal(t, tt.status, status)
+			if tt.status != http.StatusOK {
+				assert.Equal(t, "limit must be at most 100", body["error"].(map[string]any)["message"])
+				return
+			}
+			assert.Len(t, body["data"], tt.rows)
+		})
+	}
+}
+
+// inParallel sends n page requests at once and returns each one's status and
+// how long it took.
+func inParallel(t *testing.T, srvURL, tok string, n int) ([]int, []time.Duration) {
+	t.Helper()
+	statuses, took := make([]int, n), make([]time.Duration, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodGet, srvURL+"/api/v1/access/site/"+demoSite+"/person?limit=2", nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			start := time.Now()
+			resp, err := http.DefaultClient.Do(req)
+			if !assert.NoError(t, err) {
+				return
+			}
+			resp.Body.Close()
+			statuses[i], took[i] = resp.StatusCode, time.Since(start)
+		})
+	}
+	wg.Wait()
+	return statuses, took
+}
+
+// With Workers, requests beyond them wait their turn: answers slow down as
+// more come at once, the way a loaded server's do.
+func TestWorkersMakeAnswersSlowerUnderLoad(t *testing.T) {
+	t.Parallel()
+	f, srv := start(t, Options{Workers: 2, Latency: 40 * time.Millisecond})
+	tok := token(t, srv)
+	f.ResetCounts()
+	statuses, took := inParallel(t, srv.URL, tok, 6)
+	slowest := time.Duration(0)
+	for i := range statuses {
+		assert.Equal(t, http.StatusOK, statuses[i])
+		slowest = max(slowest, took[i])
+	}
+	// Six requests, two at a time, 40 ms each: the last waits two turns.
+	assert.GreaterOrEqual(t, slowest, 120*time.Millisecond)
+	peak, limited := f.Load()
+	assert.Equal(t, 6, peak, "requests waiting for a worker are in flight")
+	assert.Zero(t, limited)
+}
+
+// With MaxInFlight, a request arriving while that many are served is
+// answered 429 at once, and counted.
+func TestMaxInFlightAnswers429(t *testing.T) {
+	t.Parallel()
+	f, srv := start(t, Options{MaxInFlight: 3, Latency: 100 * time.Millisecond})
+	tok := token(t, srv)
+	f.ResetCounts()
+	statuses, took := inParallel(t, srv.URL, tok, 5)
+	ok, refused := 0, 0
+	for i, st := range statuses {
+		switch st {
+		case http.StatusOK:
+			ok++
+		case http.StatusTooManyRequests:
+			refused++
+			assert.Less(t, took[i], 100*time.Millisecond, "refused at once, not after the latency")
+		}
+	}
+	assert.Equal(t, 3, ok)
+	assert.Equal(t, 2, refused)
+	peak, limited := f.Load()
+	assert.Equal(t, 3, peak)
+	assert.Equal(t, 2, limited)
+
+	resp, err := http.Get(srv.URL + "/_fake/stats")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var stats struct {
+		PeakInFlight int `json:"peakInFlight"`
+		RateLimited  int `json:"rateLimited"`
+		Total        int `json:"total"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&stats))
+	assert.Equal(t, 3, stats.PeakInFlight)
+	assert.Equal(t, 2, stats.RateLimited)
+	assert.Equal(t, 5, stats.Total)
+
+	req, _ := http.NewRequest(http.MethodDelete, srv.URL+"/_fake/stats", nil)
+	resp2, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp2.Body.Close()
+	assert.Equal(t, http.StatusNoContent, resp2.StatusCode)
+	assert.Zero(t, f.Total())
+	peak, limited = f.Load()
+	assert.Zero(t, peak)
+	assert.Zero(t, limited)
+}
