@@ -177,8 +177,9 @@ ignored, "Access Denied" for a site the client cannot see.
 
 Control endpoints for scripts:
   GET    /_fake/stats                 requests per route ("requests"), "writes", "total", the most
-                                      requests served at once ("peakInFlight") and the 429s of
-                                      --max-in-flight ("rateLimited")
+                                      requests served at once ("peakInFlight"), the 429s of
+                                      --max-in-flight ("rateLimited") and the pages of persons asked
+                                      at an offset past the end of the site ("pastEnd")
   DELETE /_fake/stats                 zero them
   GET    /_fake/faults                the faults still queued
   POST   /_fake/faults                queue a fault: a JSON object as below, or a list of them

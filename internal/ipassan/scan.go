@@ -93,11 +93,16 @@ func (c *Client) Scan(ctx context.Context, opts ScanOptions, fn func(Person) err
 		opts.PageSize = 50
 	}
 	s := &scanner[Person]{c: c, path: c.personsPath(), opts: opts, keep: opts.Keep, fn: fn,
-		id: func(p Person) string { return p.UUID }}
+		id: func(p Person) string { return p.UUID }, withoutOverlap: everyScanWithoutOverlap}
 	err := s.read(ctx, true)
 	s.stats.PageSize = s.opts.PageSize
 	return s.stats, err
 }
+
+// everyScanWithoutOverlap is set only in the connector ipassan-bench builds
+// to measure the overlap (the build tag ipassan_bench_without_overlap, see
+// scan_without_overlap.go).
+var everyScanWithoutOverlap bool
 
 // scanner reads a whole list: the persons of a site (Scan), or the bases and
 // sites of the admin tree (all).

@@ -21,14 +21,12 @@ type step struct {
 // replay feeds the window its events, asking a page before each answer the
 // way the reader does, and returns allowed() after each.
 func replay(w *window, steps []step) []int {
-	var tickets []int
 	var out []int
 	for _, s := range steps {
 		ticket := w.ask()
 		if s.early {
 			ticket = w.calm // a page asked before the last decrease
 		}
-		tickets = append(tickets, ticket)
 		w.answer(ticket, s.took, s.limited)
 		out = append(out, w.allowed())
 	}

@@ -52,7 +52,16 @@ func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts = map[string]int{}
-	s.peak, s.limited = s.inFlight, 0
+	s.peak, s.limited, s.pastEnd = s.inFlight, 0, 0
+}
+
+// PastEnd is how many pages of persons were asked at an offset past the end
+// of the site since the counts were reset, also those the reader gave up on
+// before they were answered: what it asked in vain.
+func (s *Server) PastEnd() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pastEnd
 }
 
 // Load says how many API requests were served at once at most (those waiting
@@ -181,7 +190,7 @@ func (s *Server) Faults() []Fault {
 
 // controls mounts the /_fake endpoints that let scripts steer a running fake:
 //
-//	GET    /_fake/stats                  requests per route, writes, the total, the most served at once and the 429s of maxInFlight
+//	GET    /_fake/stats                  requests per route, writes, the total, the most served at once, the 429s of maxInFlight, pages asked past the end
 //	DELETE /_fake/stats                  zero them
 //	GET    /_fake/faults                 the faults still queued
 //	POST   /_fake/faults                 queue faults: one Fault as JSON, or a list (see ParseFaults)
@@ -197,7 +206,7 @@ func (s *Server) controls() {
 		sort.Strings(routes)
 		peak, limited := s.Load()
 		writeJSON(w, http.StatusOK, map[string]any{"requests": counts, "routes": routes, "writes": s.Writes(), "total": s.Total(),
-			"peakInFlight": peak, "rateLimited": limited})
+			"peakInFlight": peak, "rateLimited": limited, "pastEnd": s.PastEnd()})
 	})
 	s.mux.HandleFunc("DELETE /_fake/stats", func(w http.ResponseWriter, r *http.Request) {
 		s.ResetCounts()

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -131,4 +132,20 @@ func TestMaxInFlightAnswers429(t *testing.T) {
 	peak, limited = f.Load()
 	assert.Zero(t, peak)
 	assert.Zero(t, limited)
+}
+
+// The fake counts the pages asked past the end of their list: what a reader
+// asked for in vain.
+func TestPagesAskedPastTheEndAreCounted(t *testing.T) {
+	t.Parallel()
+	f, srv := start(t, Options{MaxPageSize: 2})
+	tok := token(t, srv)
+	persons := len(f.Persons(demoSite))
+	for _, offset := range []int{0, persons - 1, persons, persons + 7} {
+		status, _ := call(t, srv, tok, http.MethodGet, fmt.Sprintf("/access/site/%s/person?offset=%d&limit=2", demoSite, offset), "")
+		require.Equal(t, http.StatusOK, status)
+	}
+	assert.Equal(t, 2, f.PastEnd())
+	f.ResetCounts()
+	assert.Zero(t, f.PastEnd())
 }

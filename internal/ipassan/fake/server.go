@@ -69,6 +69,7 @@ type Server struct {
 	inFlight int            // API requests being served now
 	peak     int            // the most served at once since the counts were reset
 	limited  int            // requests answered 429 by MaxInFlight
+	pastEnd  int            // pages of persons asked at an offset past the end of the site
 
 	workers chan struct{} // one token per worker (Options.Workers), nil for no limit
 }
@@ -160,6 +161,9 @@ func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		if route == RouteList {
+			s.notePastEnd(r)
+		}
 		f := s.takeFault(route, r)
 		if !s.work(r) {
 			return
@@ -287,6 +291,21 @@ func (s *Server) work(r *http.Request) bool {
 		return false
 	}
 	return true
+}
+
+// notePastEnd counts a page of persons asked at an offset past the end of
+// the site, when it arrives: a reader that gives up on it before it is
+// answered asked for it all the same.
+func (s *Server) notePastEnd(r *http.Request) {
+	offset, err := strconv.Atoi(strings.TrimPrefix(r.URL.Query().Get("offset"), "p"))
+	if err != nil || offset <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.sites[strings.ToLower(r.PathValue("site"))]; ok && offset >= len(st.visible()) {
+		s.pastEnd++
+	}
 }
 
 // rest frees the worker work took.

@@ -1,0 +1,23 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"runtime"
+	"syscall"
+)
+
+// maxRSS is the peak resident set of a process that ended, in bytes: what
+// the operating system had to give it, the garbage collector's slack and the
+// runtime included.
+func maxRSS(ps *os.ProcessState) int64 {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0
+	}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		return int64(ru.Maxrss) // bytes there
+	}
+	return int64(ru.Maxrss) * 1024 // kilobytes on Linux and the BSDs
+}
