@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -172,6 +173,10 @@ func (s *scanner[T]) pass(ctx context.Context, concurrent bool) error {
 	return s.concurrent(ctx, first, step, took)
 }
 
+// maxReasks is how often a concurrent read asks a page again after IPassan
+// answered it 429 on every try of the client's (see concurrent).
+const maxReasks = 3
+
 // fallbackPageSize is what a scan asks for when IPassan refuses a larger
 // limit: the public connector's page, known to be accepted.
 const fallbackPageSize = 50
@@ -329,13 +334,25 @@ func (s *scanner[T]) concurrent(ctx context.Context, first page[T], step int, fi
 	// Page numbers: page n is asked at offset n×stride; page 0 is first.
 	nextAsk, nextTake, inFlight := 1, 1, 0
 	last := math.MaxInt // no page after this one is worth asking
+	// Pages IPassan kept answering 429 (the client gave up retrying them),
+	// to be asked again, lowest first, once the window has room: the 429s
+	// come from the reader's own pages in flight, so a read does not fail
+	// for them while fewer pages at once may pass. Each page is asked again
+	// at most maxReasks times; the action's deadline bounds the rest.
+	var again []int
+	reasked := map[int]int{}
 	ask := func() {
-		a := answer{number: nextAsk, ticket: w.ask()}
-		offset := strconv.Itoa(nextAsk * stride)
+		n := nextAsk
+		if len(again) > 0 {
+			n, again = again[0], again[1:]
+		} else {
+			nextAsk++
+		}
+		a := answer{number: n, ticket: w.ask()}
+		offset := strconv.Itoa(n * stride)
 		s.stats.Requests++
 		inFlight++
 		s.stats.MostInFlight = max(s.stats.MostInFlight, inFlight)
-		nextAsk++
 		go func() {
 			// A panic here would end the process without an answer; it
 			// becomes this page's error instead.
@@ -355,7 +372,7 @@ func (s *scanner[T]) concurrent(ctx context.Context, first page[T], step int, fi
 		return p.err == nil && p.rows() == step && p.next == strconv.Itoa(n*stride+step)
 	}
 	for {
-		for inFlight < w.allowed() && nextAsk <= last && nextAsk-nextTake < maxAhead {
+		for inFlight < w.allowed() && (len(again) > 0 || nextAsk <= last && nextAsk-nextTake < maxAhead) {
 			ask()
 		}
 		a := <-answers
@@ -363,6 +380,13 @@ func (s *scanner[T]) concurrent(ctx context.Context, first page[T], step int, fi
 		if why := w.answer(a.ticket, a.took, s.c.rateLimits.Load()); why != "" {
 			s.stats.Backoffs++
 			s.c.opts.Logger.Debug().Str("why", why).Int("pages in flight", w.allowed()).Msg("IPassan is under strain; fewer pages at once")
+		}
+		if errors.Is(a.page.err, ErrRateLimited) && reasked[a.number] < maxReasks && a.number <= last && ctx.Err() == nil {
+			reasked[a.number]++
+			i, _ := slices.BinarySearch(again, a.number)
+			again = slices.Insert(again, i, a.number)
+			s.c.opts.Logger.Debug().Str("offset", a.page.offset).Int("pages in flight", w.allowed()).Msg("IPassan kept answering 429 for a page; asking it again with fewer pages at once")
+			continue
 		}
 		if !predicted(a.number, a.page) {
 			// The end, an error, or pages that stop following offsets:

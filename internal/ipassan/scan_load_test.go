@@ -161,11 +161,11 @@ func TestScanBacksOffWhenIPassanIsStrained(t *testing.T) {
 		// A page answered 429 is asked again after a backoff (as IPassan's
 		// would be after half a second): long enough for pages in flight to
 		// end, or four 429s in a row fail the read.
-		{"429 beyond four at once", fake.Options{MaxPageSize: 10, MaxInFlight: 4, Latency: 5 * time.Millisecond}, 600, 16, 20 * time.Millisecond,
+		{"429 beyond two at once", fake.Options{MaxPageSize: 10, MaxInFlight: 2, Latency: 20 * time.Millisecond}, 600, 16, 50 * time.Millisecond,
 			func(t *testing.T, stats ipassan.ScanStats, peak, limited int) {
 				assert.Positive(t, limited, "the fake did answer 429")
 				assert.Positive(t, stats.Backoffs)
-				assert.LessOrEqual(t, peak, 4)
+				assert.LessOrEqual(t, peak, 2)
 			}},
 		{"answers slower as more come at once", fake.Options{MaxPageSize: 10, Workers: 2, Latency: 5 * time.Millisecond}, 1000, 32, 0,
 			func(t *testing.T, stats ipassan.ScanStats, peak, limited int) {
@@ -217,6 +217,42 @@ func TestScanDoesNotOverAskSmallSites(t *testing.T) {
 			assert.Equal(t, inOrder(tt.persons), got)
 			require.Equal(t, tt.pages, stats.Pages)
 			assert.LessOrEqual(t, stats.Requests-stats.Pages, max(1, tt.pages/2), "pages asked past the end")
+		})
+	}
+}
+
+// A page IPassan answers 429 more often than the client retries is asked
+// again by a concurrent read, with fewer pages at once: those 429s come from
+// the read's own pages in flight. Read one page at a time, the client's
+// retries are all there is, and the read fails saying so.
+func TestScanAsksAgainForAPageRateLimitedTooOften(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		concurrency int
+		times       int // 429s answered for the page at offset 198
+		fails       bool
+	}{
+		{"concurrent: asked again", 8, 5, false},
+		{"concurrent: asked again, three times at most", 8, 4 * 4, true},
+		{"one at a time: the client's retries only", 1, 5, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, fake.Options{MaxPageSize: 100}, manyPersons(1000)...)
+			h.fake.AddFault(fake.Fault{Route: fake.RouteList, Offset: fake.At(198), Status: http.StatusTooManyRequests, Times: tt.times})
+			c, logs := loggedClient(t, h)
+			got, stats, err := scanAll(t, c, 100, tt.concurrency)
+			if tt.fails {
+				require.ErrorIs(t, err, ipassan.ErrRateLimited)
+				assert.Contains(t, err.Error(), "(after 4 attempts)")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, inOrder(1000), got)
+			assert.Equal(t, 1, strings.Count(logs.String(), "IPassan kept answering 429 for a page; asking it again with fewer pages at once"))
+			assert.Positive(t, stats.Backoffs)
 		})
 	}
 }
