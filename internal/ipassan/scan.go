@@ -14,10 +14,12 @@ import (
 // ScanOptions tune Scan.
 type ScanOptions struct {
 	// PageSize is how many persons each request asks for; the server may
-	// return fewer.
+	// return fewer, and when it refuses more than fallbackPageSize (50) the
+	// read asks for that many instead.
 	PageSize int
-	// Concurrency is how many pages may be in flight at once; 1 reads one
-	// page after another.
+	// Concurrency is the most pages in flight at once; the window (see
+	// window) keeps fewer while IPassan answers 429 or slows down. 1 reads
+	// one page after another.
 	Concurrency int
 	// Keep decides, while a page is decoded, whether a person is kept for fn;
 	// the rest are dropped at once, so memory holds matches, not the site.
@@ -88,7 +90,8 @@ var ErrSiteChanging = errors.New("the site kept changing while it was read")
 // guesses and goes on one page at a time from the server's own cursor. The
 // result is the same as reading page after page, whatever the server clamps.
 // How many pages are in flight, at most Concurrency, is the window's business
-// (see window): fewer when IPassan answers 429 or slows down.
+// (see window): fewer when IPassan answers 429 or slows down. A page IPassan
+// answers 429 on every try of the client's is asked again (see concurrent).
 func (c *Client) Scan(ctx context.Context, opts ScanOptions, fn func(Person) error) (ScanStats, error) {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 50
