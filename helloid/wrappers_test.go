@@ -11,11 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/actions"
+	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 )
 
@@ -128,8 +130,10 @@ func TestWrappersPassOnlyTheirCommandsFlags(t *testing.T) {
 
 func TestWrappersReadWhatTheirCommandPrints(t *testing.T) {
 	t.Parallel()
-	assert.Contains(t, read(t, "permissions.ps1"), "$permission.Identification.Reference")
-	assert.Contains(t, read(t, "permissions.ps1"), "$outputContext.Permissions.Add(")
+	for _, listing := range []string{"permissions.ps1", "dynamicPermission.ps1"} {
+		assert.Contains(t, read(t, listing), "$permission.Identification.Reference", listing)
+		assert.Contains(t, read(t, listing), "$outputContext.Permissions.Add(", listing)
+	}
 	assert.Contains(t, read(t, "subPermissions.ps1"), "$permission.Reference.Id")
 	assert.Contains(t, read(t, "subPermissions.ps1"), "$outputContext.SubPermissions.Add(")
 	assert.Contains(t, read(t, "uniquenessCheck.ps1"), "NonUniqueFields")
@@ -189,5 +193,35 @@ func TestOutputContextWrappersAreAlike(t *testing.T) {
 	first := normalise(read(t, file(names[0])))
 	for _, name := range names[1:] {
 		assert.Equal(t, first, normalise(read(t, file(name))), "%s differs from %s beyond its names", file(name), file(names[0]))
+	}
+}
+
+// Both retrieve-permissions scripts are one script with its names filled in,
+// and wait as long as HelloID gives retrieving permissions (15 minutes), a
+// little longer than the binary's own deadline, so its answer is read.
+func TestRetrievePermissionsWrappersWaitForTheBinary(t *testing.T) {
+	t.Parallel()
+	wait := regexp.MustCompile(`(?m)^\$waitMilliseconds = (\d+)\r?$`)
+	normalise := func(text string) string {
+		text = actionLine.ReplaceAllString(text, "$$action = 'X'")
+		return headerLine.ReplaceAllString(text, "# HelloID-Conn-Prov-Target-IPassan: X")
+	}
+	var first string
+	for _, name := range []string{"permissions", "dynamic-permission"} {
+		a, ok := actions.Lookup(name)
+		require.True(t, ok, name)
+		text := read(t, a.Script)
+		m := wait.FindStringSubmatch(text)
+		require.NotNil(t, m, "%s sets no $waitMilliseconds", a.Script)
+		ms, err := strconv.Atoi(m[1])
+		require.NoError(t, err)
+		waited := time.Duration(ms) * time.Millisecond
+		assert.LessOrEqual(t, waited, 15*time.Minute, "%s waits past HelloID's 15 minutes", a.Script)
+		assert.Greater(t, waited, a.Timeout(config.Config{}, false), "%s gives up before %s's own deadline", a.Script, a.Name)
+		if first == "" {
+			first = normalise(text)
+			continue
+		}
+		assert.Equal(t, first, normalise(text), "%s differs from permissions.ps1 beyond its names", a.Script)
 	}
 }

@@ -173,6 +173,15 @@ func importDeadline(c config.Config, preview bool) time.Duration {
 	return 0
 }
 
+// RetrieveTimeout is the deadline of the retrieve-permissions actions. HelloID
+// gives retrieving permissions 15 minutes, not the 30 s of an action, and the
+// wrappers wait 14.5 of them: reading a large, slow site for its profiles
+// (--include-site-profiles) may take that long, and the binary still answers
+// before its wrapper gives up.
+const RetrieveTimeout = 14 * time.Minute
+
+func retrieveDeadline(config.Config, bool) time.Duration { return RetrieveTimeout }
+
 // preview is the imports' --preview: HelloID's $dryRun, which the wrappers
 // pass on, made DryRun in the context.
 var preview = Flag{
@@ -256,7 +265,8 @@ the site's persons, named by its GUID.`,
 				return nil
 			},
 		}},
-		Run: (*connector.Connector).Permissions,
+		Run:      (*connector.Connector).Permissions,
+		Deadline: retrieveDeadline,
 	},
 	{
 		Name: "grant", Script: "grantPermission.ps1", Audit: helloid.GrantPermission,
@@ -287,6 +297,18 @@ new profile before revoking the old one, the new one stays. An account that does
 counts as revoked.`,
 		Build: Build{Account: Required, Permission: Required, MissingIsSuccess: true},
 		Run:   (*connector.Connector).Revoke,
+	},
+	{
+		Name: "dynamic-permission", Script: "dynamicPermission.ps1", Audit: helloid.NoAction,
+		Reads: []string{ReadsConfiguration},
+		Short: "List the dynamic permission set's one permission, whose sub-permissions are the access profiles",
+		Long: fmt.Sprintf(`The retrieve-permissions script of a dynamic permission set (single permission script
+with sub-permissions): lists one permission, %q with the reference %s. HelloID then
+runs subpermissions for it, which picks the access profile from the person's contracts.
+Reads nothing and sends nothing to IPassan.`, connector.DynamicPermissionName, connector.DynamicPermissionReference),
+		Example:  `  ipassan-connector dynamic-permission --config configuration.json`,
+		Run:      (*connector.Connector).DynamicPermission,
+		Deadline: retrieveDeadline,
 	},
 	{
 		Name: "subpermissions", Script: "subPermissions.ps1", Audit: helloid.UpdatePermission,

@@ -1,0 +1,81 @@
+#####################################################################
+# HelloID-Conn-Prov-Target-IPassan: dynamic permission (dynamic permission set: Retrieve permissions script)
+# A thin wrapper: ipassan-connector does the work. This script hands it
+# HelloID's context as UTF-8 JSON on standard input and copies the
+# outputContext it prints back onto $outputContext.
+# It starts a local program, so it needs HelloID's on-premises agent
+# (Windows PowerShell 5.1) with "Execute on-premises" on.
+#####################################################################
+$stopwatch = [System.Diagnostics.Stopwatch]::StartNew() # HelloID's time limit counts from here
+$action = 'dynamic-permission'
+$arguments = $action
+# HelloID allows retrieving permissions 15 minutes (not the 30 s of an action); the wrapper
+# waits 14.5 of them, so a binary that hangs is still reported before HelloID stops the script.
+$waitMilliseconds = 870000
+
+try {
+    #region start ipassan-connector (the same in every wrapper)
+    $connector = $actionContext.Configuration.connectorPath
+    if ([string]::IsNullOrWhiteSpace($connector)) {
+        throw 'configuration key connectorPath is empty: set it to the full path of ipassan-connector.exe on the agent'
+    }
+    # UTF-8 without a byte-order mark both ways, so names with diacritics survive.
+    $utf8 = [System.Text.UTF8Encoding]::new($false)
+    $contextJson = [ordered]@{ actionContext = $actionContext; personContext = $personContext } |
+        ConvertTo-Json -Depth 50 -Compress
+
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($connector, $arguments)
+    $startInfo.UseShellExecute = $false
+    $startInfo.CreateNoWindow = $true
+    $startInfo.RedirectStandardInput = $true
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.StandardOutputEncoding = $utf8
+    $startInfo.StandardErrorEncoding = $utf8
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    # Its logs are read while it runs, so a talkative binary never blocks on a full pipe.
+    $stderrTask = $process.StandardError.ReadToEndAsync()
+    #endregion
+    $stdoutTask = $process.StandardOutput.ReadToEndAsync()
+    #region hand ipassan-connector HelloID's context (the same in every wrapper)
+    try {
+        $stdin = [System.IO.StreamWriter]::new($process.StandardInput.BaseStream, $utf8)
+        $stdin.Write($contextJson)
+        $stdin.Close()
+    } catch {
+        # The binary ended before it read its input; its own words (stderr) say why, below.
+    }
+    #endregion
+    #region wait for ipassan-connector's outputContext (the same in every wrapper that gets one)
+    $remaining = [Math]::Max(1000, $waitMilliseconds - $stopwatch.ElapsedMilliseconds)
+    if (-not $process.WaitForExit([int]$remaining)) {
+        $process.Kill()
+        throw "ipassan-connector $action did not finish within $($waitMilliseconds / 1000) seconds"
+    }
+    $stdout = $stdoutTask.Result
+    $stderr = $stderrTask.Result
+
+    $result = $null
+    try { $result = $stdout | ConvertFrom-Json } catch { $result = $null }
+    if ($null -eq $result -or $null -eq $result.Success) {
+        $tail = (($stderr -split "`r?`n") | Where-Object { $_ } | Select-Object -Last 5) -join ' | '
+        throw "ipassan-connector $action (exit code $($process.ExitCode)) did not answer with JSON: $tail"
+    }
+    #endregion
+
+    if (-not $result.Success) {
+        $reason = ($result.AuditLogs | Where-Object { $_.IsError } | ForEach-Object { $_.Message }) -join '; '
+        if (-not $reason) { $reason = "it answered Success false without saying why (exit code $($process.ExitCode))" }
+        throw $reason
+    }
+    # HelloID's documentation asks for hashtables here.
+    foreach ($permission in $result.Permissions) {
+        $outputContext.Permissions.Add(@{
+            DisplayName    = $permission.DisplayName
+            Identification = @{ Reference = $permission.Identification.Reference }
+        })
+    }
+} catch {
+    # Retrieving permissions shows no audit log: an error is the way to be seen.
+    throw "ipassan-connector $action failed: $($_.Exception.Message)"
+}
