@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -55,6 +58,8 @@ type validator struct {
 	cfg          *object.Object
 	persons      []string // sample person files
 	fieldMapping string   // fieldMapping.json, with persons
+
+	goos string // runtime.GOOS: where validate runs decides how a missing file counts
 
 	conn    *connector.Connector
 	table   *accessprofile.Table
@@ -131,12 +136,61 @@ func (v *validator) configuration() bool {
 	return true
 }
 
+// agentOS is the operating system HelloID's on-premises agent runs on.
+const agentOS = "windows"
+
+// connectorPath checks the file HelloID's wrappers start. On Windows validate
+// is usually run on the agent itself, so a missing file fails; elsewhere the
+// path is one of the agents' and can only be warned about.
 func (v *validator) connectorPath() {
-	if p := v.conn.Config.ConnectorPath; p != "" {
-		v.add(checkConnectorPath, checkPass, "HelloID's wrappers run %s", p)
+	p := v.conn.Config.ConnectorPath
+	if p == "" {
+		v.add(checkConnectorPath, checkWarn, "%s is empty: HelloID's wrappers need the path of ipassan-connector on the agent", config.KeyConnectorPath)
 		return
 	}
-	v.add(checkConnectorPath, checkWarn, "%s is empty: HelloID's wrappers need the path of ipassan-connector on the agent", config.KeyConnectorPath)
+	where := config.KeyConnectorPath + " " + contextbuild.QuotePath(p)
+	info, err := os.Stat(p)
+	if err != nil {
+		v.notHere(checkConnectorPath, where, err, "HelloID's wrappers cannot start the connector on this agent")
+		return
+	}
+	switch {
+	case info.IsDir():
+		v.add(checkConnectorPath, checkFail, "%s is a folder: name the program itself (ipassan-connector.exe in that folder)", where)
+	case !info.Mode().IsRegular():
+		v.add(checkConnectorPath, checkFail, "%s is not a regular file: name the program ipassan-connector.exe itself", where)
+	case !filepath.IsAbs(p):
+		v.add(checkConnectorPath, checkWarn, "%s exists here but is not a full path: the agent does not start it from this folder, so write the full path", where)
+	default:
+		v.add(checkConnectorPath, checkPass, "%s exists: HelloID's wrappers run it", where)
+	}
+}
+
+// notHere reports a file of the configuration that cannot be found or read on
+// this machine: a failure on Windows, where validate runs on the agent; a
+// warning elsewhere, since the path is the agents'.
+func (v *validator) notHere(check, where string, err error, consequence string) {
+	missing := errors.Is(err, fs.ErrNotExist)
+	switch {
+	case v.goos == agentOS && missing:
+		v.add(check, checkFail, "%s does not exist on this machine: %s", where, consequence)
+	case v.goos == agentOS:
+		v.add(check, checkFail, "%s cannot be read on this machine (%s): %s", where, statReason(err), consequence)
+	case missing:
+		v.add(check, checkWarn, "%s could not be found on this machine (%s); it must exist on every agent of the pool", where, v.goos)
+	default:
+		v.add(check, checkWarn, "%s could not be read on this machine (%s: %s); it must exist on every agent of the pool", where, v.goos, statReason(err))
+	}
+}
+
+// statReason is the reason a file could not be looked at, without the path
+// the message names already.
+func statReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 func (v *validator) https() {
@@ -173,26 +227,76 @@ func (v *validator) site(ctx context.Context) bool {
 	return true
 }
 
+// mappingTable checks the access-profile mapping table: the file named by
+// accessProfileMappingPath (or the text of accessProfileMapping) exists and
+// is well-formed. Every message names the key and the path.
 func (v *validator) mappingTable() bool {
 	why := "enable"
 	if v.conn.Config.AccessProfileSource == config.Permissions {
 		why = "the permissions action"
 	}
+	path := v.conn.Config.MappingPath
+	source := config.KeyMapping
+	if path != "" {
+		source = config.KeyMappingPath + " " + contextbuild.QuotePath(path)
+		if !v.mappingFile(source, path) {
+			return false
+		}
+	}
 	t, err := v.conn.Mapping(why)
 	if err != nil {
-		v.add(checkMappingTable, checkFail, "%s", err)
+		if path != "" {
+			v.add(checkMappingTable, checkFail, "%s: %s", source, withoutPath(err))
+		} else {
+			v.add(checkMappingTable, checkFail, "%s", err)
+		}
 		return false
 	}
 	v.table = t
-	source := config.KeyMapping
-	if v.conn.Config.MappingPath != "" {
-		source = v.conn.Config.MappingPath
+	if path != "" && !filepath.IsAbs(path) {
+		v.add(checkMappingTable, checkWarn, "%s is not a full path: the agent does not read it from this folder, so write the full path", source)
 	}
 	if t.Windows1252 {
 		v.add(checkMappingTable, checkWarn, "%s is not UTF-8 and was read as Windows-1252 (what Excel saves): check the names with diacritics, or save it as UTF-8", source)
 	}
 	v.add(checkMappingTable, checkPass, "%s: %s, %s", source, plural(len(t.Rows()), "row", "rows"), plural(len(t.Profiles()), "access profile", "access profiles"))
 	return true
+}
+
+// mappingFile checks that the mapping table's file is there. A table that is
+// not there cannot be checked, so unlike connectorPath it fails on any
+// system; elsewhere than on the agent the message says how to check a copy.
+func (v *validator) mappingFile(source, path string) bool {
+	info, err := os.Stat(path)
+	switch {
+	case err != nil && v.goos == agentOS:
+		v.notHere(checkMappingTable, source, err, "the actions that map or name access profiles would fail on this agent")
+	case errors.Is(err, fs.ErrNotExist):
+		v.add(checkMappingTable, checkFail, "%s could not be found on this machine (%s); it must exist on every agent of the pool. "+
+			"To check a copy of the table here: --set %s=FILE", source, v.goos, config.KeyMappingPath)
+	case err != nil:
+		v.add(checkMappingTable, checkFail, "%s could not be read on this machine (%s: %s); it must exist on every agent of the pool. "+
+			"To check a copy of the table here: --set %s=FILE", source, v.goos, statReason(err), config.KeyMappingPath)
+	case info.IsDir():
+		v.add(checkMappingTable, checkFail, "%s is a folder: name the CSV file itself", source)
+	default:
+		return true
+	}
+	return false
+}
+
+// withoutPath is the reason a mapping file was refused, without the file's
+// path: the message names it already, with its key.
+func withoutPath(err error) string {
+	inner := errors.Unwrap(err)
+	if inner == nil {
+		return err.Error()
+	}
+	var pe *fs.PathError
+	if errors.As(inner, &pe) {
+		return "cannot be read: " + pe.Err.Error()
+	}
+	return inner.Error()
 }
 
 // profilesInUse warns about every mapped profile that no person of the site

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -24,11 +25,16 @@ func newValidateCmd(g *globalOptions, io IOStreams) *cobra.Command {
 		Long: `Checks a configuration the way the actions will use it, one line per check:
   ✓ passed   ! a warning (allowed, but look at it)   ✗ failed   - not checked
 
-- configuration: the required keys are set and well-formed (connectorPath is only warned about)
+- configuration: the required keys are set and well-formed
+- connectorPath: the program HelloID's wrappers start is a file at that full path. On Windows,
+  where the agent runs, a missing file fails; on other systems it is a warning, since the
+  path must exist on every agent of the pool, not here. An empty connectorPath is a warning
 - https: baseUrl uses https (plain http is accepted only for a loopback test server)
 - credentials: IPassan issues a token for clientId and clientSecret
 - site: the site answers (one page of persons is read)
-- mapping table: the access-profile mapping table is well-formed
+- mapping table: the file accessProfileMappingPath names exists (on every system: the table
+  is checked from it; elsewhere than on the agent, --set accessProfileMappingPath=FILE checks
+  a copy) and the table is well-formed; a path that is not a full path is warned about
 - profiles: each mapped profile GUID is on at least one person of the site; IPassan silently
   ignores GUIDs it does not know, and has no way to list profiles, so a profile nobody has
   is warned about
@@ -74,7 +80,7 @@ func validateRun(ctx context.Context, opts *validateOptions) error {
 	if err != nil {
 		return err
 	}
-	v := &validator{session: s, cfg: cfg, persons: opts.persons, fieldMapping: opts.fieldMapping}
+	v := &validator{session: s, cfg: cfg, persons: opts.persons, fieldMapping: opts.fieldMapping, goos: runtime.GOOS}
 	v.run(ctx)
 
 	failed := v.failures()

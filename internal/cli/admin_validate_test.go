@@ -34,7 +34,7 @@ func messages(v validation) string {
 	return b.String()
 }
 
-// Over https with a private CA, every profile in use, connectorPath set:
+// Over https with a private CA, every profile in use, connectorPath a file:
 // nothing to warn about.
 func TestValidateAllPass(t *testing.T) {
 	t.Parallel()
@@ -44,7 +44,9 @@ func TestValidateAllPass(t *testing.T) {
 	t.Cleanup(srv.Close)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	require.NoError(t, os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600))
-	cfg := demoConfig(t, srv.URL, m{"caBundlePath": ca, "connectorPath": `C:\HelloID\ipassan-connector\ipassan-connector.exe`,
+	program := filepath.Join(t.TempDir(), "ipassan-connector.exe")
+	require.NoError(t, os.WriteFile(program, []byte("MZ"), 0o700))
+	cfg := demoConfig(t, srv.URL, m{"caBundlePath": ca, "connectorPath": program,
 		"accessProfileMappingPath": "", "accessProfileMapping": "HelloIDLookupKey;AccessProfileName;AccessProfileId\n" +
 			"Medewerker Servicedesk;Verdieping 1;" + verdieping1 + "\nHoofd Financiën;Verdieping 2;a1f0c6d2-3b4e-4c5f-8a9b-0c1d2e3f4a55\n"})
 
@@ -55,7 +57,7 @@ func TestValidateAllPass(t *testing.T) {
 	assert.Equal(t, []string{"pass configuration", "pass connectorPath", "pass https", "pass credentials", "pass site", "pass mapping table",
 		"pass profiles", "pass field mapping", "pass lookup key", "pass lookup key"}, statusLines(v))
 	assert.Equal(t, `clientId, clientSecret, baseUrl and siteId are set and well-formed
-HelloID's wrappers run C:\HelloID\ipassan-connector\ipassan-connector.exe
+connectorPath "`+program+`" exists: HelloID's wrappers run it
 `+srv.URL+` uses https
 IPassan issued a token to API client "demo-client"
 site `+demoSite+` answers: its first page holds 4 persons
