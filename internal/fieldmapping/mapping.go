@@ -31,6 +31,7 @@ const DefaultTimeout = 500 * time.Millisecond
 // Mapping may be used by several goroutines at once.
 type Mapping struct {
 	fields []field
+	unique []string // UniqueFieldNames, in the fields' spelling
 }
 
 // Options tune Map.
@@ -125,7 +126,8 @@ func Load(path string) (*Mapping, error) {
 // portal stores the editor's content encoded), decoded in parseEntry.
 type (
 	fileJSON struct {
-		MappingFields *[]fieldJSON
+		MappingFields    *[]fieldJSON
+		UniqueFieldNames []string
 	}
 	fieldJSON struct {
 		Name           string
@@ -178,8 +180,41 @@ func Parse(raw []byte) (*Mapping, error) {
 			}
 		}
 	}
+	if m.unique, err = uniqueFieldNames(file.UniqueFieldNames, seen); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
+
+// uniqueFieldNames checks UniqueFieldNames against the mapped fields (seen:
+// folded name -> name). HelloID offers only mapped fields there, so any other
+// name is a hand edit gone wrong, and a check of it would silently check
+// nothing. Names match without regard to case and take the field's spelling;
+// one named twice counts once.
+func uniqueFieldNames(names []string, seen map[string]string) ([]string, error) {
+	var out []string
+	listed := map[string]bool{}
+	for i, n := range names {
+		folded := strings.ToLower(strings.TrimSpace(n))
+		if folded == "" {
+			return nil, fmt.Errorf("UniqueFieldNames[%d] is empty", i)
+		}
+		name, ok := seen[folded]
+		if !ok {
+			return nil, fmt.Errorf("UniqueFieldNames lists %q, which is not one of the MappingFields", n)
+		}
+		if !listed[folded] {
+			listed[folded] = true
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// UniqueFieldNames are the fields HelloID's uniqueness check checks, as the
+// file's UniqueFieldNames lists them (in the fields' own spelling); empty
+// when it lists none. The result is a copy.
+func (m *Mapping) UniqueFieldNames() []string { return append([]string{}, m.unique...) }
 
 func parseField(i int, fj fieldJSON) (field, error) {
 	if strings.TrimSpace(fj.Name) == "" {
