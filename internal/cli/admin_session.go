@@ -10,10 +10,12 @@ import (
 
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/connector"
+	"github.com/ipassan-connector/ipassan-connector/internal/contextbuild"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/render"
 	"github.com/ipassan-connector/ipassan-connector/internal/secret"
+	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
 // adminOptions are what the admin commands share: where the configuration
@@ -129,9 +131,22 @@ func (s *adminSession) connect(cfg *object.Object, needSite bool) (*connector.Co
 	if err != nil {
 		return nil, fmt.Errorf("%w%s", err, s.hint)
 	}
+	if id := conn.Config.SiteID; needSite && !contextbuild.IsGUID(id) {
+		return nil, notSiteGUID(id)
+	}
 	s.conn.Store(conn)
 	return conn, nil
 }
+
+// notSiteGUID is the error of a siteId that cannot be a site's GUID, such as
+// the site's name: IPassan would only answer Access Denied.
+func notSiteGUID(id string) error {
+	return fmt.Errorf("configuration key %s must be the site's GUID (such as %s), got %s: "+
+		"'ipassan-connector sites' lists each site with its GUID", config.KeySiteID, exampleSiteID, textenc.Quote(id))
+}
+
+// exampleSiteID is the demo's site GUID, as an example in messages.
+const exampleSiteID = "3f2c7a10-9d4b-4e61-b7a2-5c8e0f1d2a34"
 
 // learnSecret registers the configuration's client secret with the redactor
 // before anything can echo it, even when the rest of the configuration is
