@@ -64,7 +64,11 @@ bench: build
 
 ## fuzz: each fuzz target for FUZZTIME (default a minute); `make test` runs their seeds
 FUZZTIME ?= 60s
-FUZZ_TARGETS := FuzzDecode:./internal/object FuzzDecodeContext:./internal/helloid FuzzParse:./internal/accessprofile FuzzFormRoundTrip:./internal/ipassan
+FUZZ_TARGETS := FuzzDecode:./internal/object FuzzReader:./internal/object \
+	FuzzDecodeContext:./internal/helloid FuzzParse:./internal/accessprofile \
+	FuzzFormRoundTrip:./internal/ipassan FuzzDecodeAnswers:./internal/ipassan \
+	FuzzNoSecretInMessages:./internal/ipassan FuzzRedact:./internal/secret \
+	FuzzLookup:./internal/siteindex FuzzLookupRehashed:./internal/siteindex
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; pkg=$${t#*:}; \
