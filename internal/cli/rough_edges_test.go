@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -175,4 +178,22 @@ func TestPermissionsLogsNoGrant(t *testing.T) {
 		assert.NotEqual(t, helloid.GrantPermission, l.Action, l.Message)
 	}
 	assert.False(t, strings.Contains(r.stdout, "GrantPermission"), r.stdout)
+}
+
+// A connection refused and retried is never silence on a terminal: within a
+// second or so the spinner says what is awaited.
+func TestRefusedConnectionShowsTheWait(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	cfg := demoConfig(t, url, m{"retryCount": 1, "retryBackoffMilliseconds": 1800}) // a wait of 1.35 to 2.25 s
+
+	start := time.Now()
+	r := invocation{term: terminal{err: true}}.run(t, "sites", "--config", cfg)
+	assert.Equal(t, ExitFailed, r.code)
+	assert.Regexp(t, `to retry POST /api/v1/token \(.*\) \(1(\.[0-9])?s\)`, r.stderr, "the spinner showed the wait, and for how long")
+	assert.Contains(t, r.stderr, "connection refused")
+	assert.Less(t, spinnerQuiet, time.Since(start), "the wait was long enough for the spinner")
+	assert.LessOrEqual(t, spinnerQuiet, time.Second, "something shows within a second")
 }
