@@ -186,7 +186,7 @@ func TestRefusedConnectionShowsTheWait(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
-	srv.Close() // nothing listens there any more
+	srv.Close()                                                                     // nothing listens there any more
 	cfg := demoConfig(t, url, m{"retryCount": 1, "retryBackoffMilliseconds": 1800}) // a wait of 1.35 to 2.25 s
 
 	start := time.Now()
