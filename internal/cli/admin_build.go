@@ -105,7 +105,7 @@ func addBuildFlags(cmd *cobra.Command, g *globalOptions, io IOStreams, a actions
 		f.StringArrayVar(&b.currentPermissions, flagCurrentPermission, nil, "with --config: a profile `GUID` HelloID granted before (CurrentPermissions; repeatable)")
 	}
 	if r.UniqueFields {
-		f.StringArrayVar(&b.uniqueFields, flagUniqueField, nil, "with --config: a Data `FIELD` to check (UniqueFieldNames, as fieldMapping.json lists them; repeatable; default: mail)")
+		f.StringArrayVar(&b.uniqueFields, flagUniqueField, nil, "with --config: a Data `FIELD` to check (UniqueFieldNames; repeatable; default: the UniqueFieldNames of --field-mapping, else mail)")
 	}
 	if r.ImportFields {
 		f.StringArrayVar(&b.importFields, flagImportField, nil, "with --config: an account `FIELD` to return (ImportFields; repeatable; default: "+strings.Join(defaultImportFields, ", ")+")")
@@ -263,8 +263,12 @@ func (b *buildFlags) build(io IOStreams) (*helloid.Context, error) {
 		opts.Operation = b.operation.String()
 		opts.CurrentPermissions = append([]string{}, b.currentPermissions...)
 	}
-	if len(b.uniqueFields) > 0 {
-		opts.UniqueFieldNames = b.uniqueFields
+	if b.rules.UniqueFields {
+		// --unique-field wins; without it, the field mapping's UniqueFieldNames.
+		opts.Uniqueness = true
+		if len(b.uniqueFields) > 0 {
+			opts.UniqueFieldNames = b.uniqueFields
+		}
 	}
 	if b.rules.ImportFields {
 		opts.ImportFields = b.importFields

@@ -52,8 +52,13 @@ type Options struct {
 	// them out.
 	ImportFields []string
 	// UniqueFieldNames are the Data fields a uniqueness check checks; nil
-	// leaves them out.
+	// leaves them out, unless Uniqueness takes them from FieldMapping.
 	UniqueFieldNames []string
+	// Uniqueness says the action is HelloID's uniqueness check: without
+	// UniqueFieldNames, the context gets FieldMapping's UniqueFieldNames,
+	// as HelloID sends them; when the field mapping lists none either, they
+	// are left out and the connector checks its default field (mail).
+	Uniqueness bool
 }
 
 // Build returns the context for opts. Callers may add what their action needs
@@ -92,8 +97,8 @@ func Build(opts Options) (*helloid.Context, error) {
 	if opts.ImportFields != nil {
 		ac.Set("ImportFields", texts(opts.ImportFields))
 	}
-	if opts.UniqueFieldNames != nil {
-		ac.Set("UniqueFieldNames", texts(opts.UniqueFieldNames))
+	if unique := uniqueFieldNames(opts); unique != nil {
+		ac.Set("UniqueFieldNames", texts(unique))
 	}
 	ac.Set("DryRun", opts.DryRun)
 
@@ -103,6 +108,18 @@ func Build(opts Options) (*helloid.Context, error) {
 	}
 	ac.Set("CorrelationConfiguration", corr)
 	return &helloid.Context{Action: ac, Person: opts.PersonContext}, nil
+}
+
+// uniqueFieldNames are the fields a uniqueness check gets: those given, else
+// the field mapping's; nil for none.
+func uniqueFieldNames(opts Options) []string {
+	if opts.UniqueFieldNames != nil || !opts.Uniqueness || opts.FieldMapping == nil {
+		return opts.UniqueFieldNames
+	}
+	if fromFile := opts.FieldMapping.UniqueFieldNames(); len(fromFile) > 0 {
+		return fromFile
+	}
+	return nil
 }
 
 // correlation is CorrelationConfiguration as HelloID sends it: the person's
