@@ -81,8 +81,8 @@ func closest(word string, choices []string) string {
 		return ""
 	}
 	best, bestDistance := "", 3
-	if len(word) <= 3 {
-		bestDistance = 2 // "x" is not a typo of "json"
+	if len(word) <= 4 {
+		bestDistance = 2 // "x" is not a typo of "json", nor "tcsh" of "bash"
 	}
 	for _, c := range choices {
 		lc := strings.ToLower(c)

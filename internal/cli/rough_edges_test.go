@@ -141,7 +141,7 @@ func TestRoughEdgesAnAdminMeets(t *testing.T) {
 		{"a mistyped value", []string{"map", "--action", "updat", "--field-mapping", adminMapping, "--person", adminPerson}, ExitUsage,
 			[]string{`(did you mean "update"?)`}, nil},
 		{"a shell completion does not know", []string{"completion", "tcsh"}, ExitUsage,
-			[]string{`completion knows bash, fish, powershell or zsh, not "tcsh"`}, nil},
+			[]string{`completion knows bash, fish, powershell or zsh, not "tcsh"`}, []string{"did you mean"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -196,4 +196,30 @@ func TestRefusedConnectionShowsTheWait(t *testing.T) {
 	assert.Contains(t, r.stderr, "connection refused")
 	assert.Less(t, spinnerQuiet, time.Since(start), "the wait was long enough for the spinner")
 	assert.LessOrEqual(t, spinnerQuiet, time.Second, "something shows within a second")
+}
+
+// A close match is suggested for a typo, not for another word of the same
+// length ("tcsh" is a shell of its own, not a mistyped "bash").
+func TestClosestIsATypoNotAnotherWord(t *testing.T) {
+	t.Parallel()
+	shells := []string{"bash", "zsh", "fish", "powershell"}
+	for _, tt := range []struct {
+		word    string
+		choices []string
+		want    string
+	}{
+		{"tcsh", shells, ""},
+		{"bsh", shells, "bash"},
+		{"bahs", shells, "bash"},
+		{"pwsh", shells, ""},
+		{"power", shells, "powershell"},
+		{"tabel", []string{"table", "json"}, "table"},
+		{"jsno", []string{"table", "json"}, "json"},
+		{"yaml", []string{"table", "json"}, ""},
+		{"x", []string{"table", "json"}, ""},
+		{"confg", []string{"config", "context"}, "config"},
+		{"debg", []string{"error", "warn", "info", "debug"}, "debug"},
+	} {
+		assert.Equal(t, tt.want, closest(tt.word, tt.choices), tt.word)
+	}
 }
