@@ -164,3 +164,52 @@ func (e *env) behindOurBack(t *testing.T, method, uuid string, form url.Values) 
 	resp.Body.Close()
 	require.Less(t, resp.StatusCode, 300)
 }
+
+// A person added after the index was built is not in it: the miss is not
+// trusted, the whole site is read, and the create takes that person over
+// instead of making a second one.
+func TestSiteIndexMissReadsTheSite(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.Options{MaxPageSize: 10}, indexSite()...)
+	succeeded(t, correlateZoe(e), helloid.CorrelateAccount) // builds the index
+	added, ok := e.fake.AddPerson(siteID, fake.Person{UUID: "added-later", Firstname: "Ĳsbrand", Lastname: "Visser", Number: "4004"})
+	require.True(t, ok)
+
+	e.fake.ResetCounts()
+	hire := newHire()
+	hire["number"] = "4004"
+	out := e.run("create", m{"Data": hire, "CorrelationConfiguration": correlation("4004")})
+	succeeded(t, out, helloid.CorrelateAccount)
+	assert.Equal(t, added.UUID, *out.AccountReference)
+	assert.Positive(t, e.fake.Count(fake.RouteList), "a miss is never trusted")
+	assert.Equal(t, 1, countNumber(e, "4004"), "no duplicate")
+}
+
+// An index built for other fields is never used, even under this one's name:
+// the two index files of a site (one per set of fields) swapped, each is
+// foreign where it lies, and both correlations read the site and still find
+// Zoë.
+func TestSiteIndexForOtherFieldsIsNotUsed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.Options{MaxPageSize: 10}, indexSite()...)
+	byLastname := m{"Enabled": true, "PersonField": "Person.Name.FamilyName", "PersonFieldValue": "d'Hondt", "AccountField": "lastname", "AccountFieldValue": "d'Hondt"}
+	succeeded(t, correlateZoe(e), helloid.CorrelateAccount)
+	succeeded(t, e.run("create", m{"Data": newHire(), "CorrelationConfiguration": byLastname}), helloid.CorrelateAccount)
+	files, err := filepath.Glob(filepath.Join(e.indexDir, "*.idx"))
+	require.NoError(t, err)
+	require.Len(t, files, 2, "one index per set of fields")
+	a, err := os.ReadFile(files[0])
+	require.NoError(t, err)
+	b, err := os.ReadFile(files[1])
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(files[0], b, 0o600))
+	require.NoError(t, os.WriteFile(files[1], a, 0o600))
+
+	for name, correlate := range map[string]m{"number": correlation("1001"), "lastname": byLastname} {
+		e.fake.ResetCounts()
+		out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlate})
+		succeeded(t, out, helloid.CorrelateAccount)
+		assert.Equal(t, "existing-1", *out.AccountReference, name)
+		assert.Positive(t, e.fake.Count(fake.RouteList), "%s: the foreign index was not used", name)
+	}
+}
