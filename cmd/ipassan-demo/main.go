@@ -1,8 +1,11 @@
 // Command ipassan-demo runs the whole account lifecycle for two persons, the
 // way HelloID would: it starts ipassan-fake on loopback, maps each HelloID
 // person through fieldMapping.json, pipes the context into ipassan-connector
-// for create → enable → update (a job change) → disable → delete, and prints
-// each action's audit log. It exits 1 when any action fails, so CI notices.
+// for uniqueness → create → enable → update-permission (after a profile was
+// removed by hand) → import-subpermissions → update (a job change) → disable
+// → delete, and prints each action's audit log; then a new hire whose mail a
+// colleague holds, and the dynamic permission. It exits 1 when any action
+// fails or answers other than a HelloID user would expect, so CI notices.
 package main
 
 import (
@@ -14,16 +17,21 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/fakeproc"
 	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
+	"github.com/ipassan-connector/ipassan-connector/internal/secret"
 )
 
 // The demo's IPassan, as testdata/fake/seed.json defines it.
@@ -33,6 +41,12 @@ const (
 	demoSecret   = "demo-secret-not-for-production"
 	correlateOn  = "number"
 	personIDPath = "Person.ExternalId"
+
+	// Femke de Vries, a colleague already in the demo IPassan.
+	colleagueUUID = "c0a80101-0000-4000-8000-000000000001"
+	colleagueMail = "femke.devries@zorggroep-demo.nl"
+	// The one permission of the dynamic permission set (the contract's).
+	dynamicPermission = "ipassan-door-profile"
 )
 
 // scenario is one person's story.
@@ -81,11 +95,13 @@ func run(bin, testdata string, w io.Writer) error {
 	for _, s := range scenarios {
 		d.story(s, filepath.Join(testdata, "persons", s.file))
 	}
+	d.newHireWithATakenMail(filepath.Join(testdata, "persons", scenarios[0].file))
+	d.dynamicPermission()
 	stats, _ := d.stats()
 	fmt.Fprintf(w, "\n%d actions, %d failed; IPassan received %d requests, %d of them writes.\n",
 		d.actions, d.failures, stats.Total, stats.Writes)
 	if d.failures > 0 {
-		return fmt.Errorf("%d of %d actions failed", d.failures, d.actions)
+		return fmt.Errorf("%d of %d actions failed or answered other than expected", d.failures, d.actions)
 	}
 	return nil
 }
@@ -102,16 +118,28 @@ type demo struct {
 
 // story runs one person through the lifecycle.
 func (d *demo) story(s scenario, file string) {
-	raw, err := os.ReadFile(file)
-	if err == nil {
-		var person *object.Object
-		if person, err = object.DecodeObject(raw); err == nil {
-			d.lifecycle(s, person)
-			return
-		}
+	person, err := readPerson(file)
+	if err != nil {
+		d.failures++
+		fmt.Fprintf(d.w, "\n%s: cannot read %s: %v\n", s.source, file, err)
+		return
 	}
-	d.failures++
-	fmt.Fprintf(d.w, "\n%s: cannot read %s: %v\n", s.source, file, err)
+	d.lifecycle(s, person)
+}
+
+func readPerson(file string) (*object.Object, error) {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return object.DecodeObject(raw)
+}
+
+func personContextOf(person *object.Object) *object.Object {
+	pc := object.New()
+	pc.Set("Person", person)
+	pc.Set("Manager", nil)
+	return pc
 }
 
 func (d *demo) lifecycle(s scenario, person *object.Object) {
@@ -119,12 +147,13 @@ func (d *demo) lifecycle(s scenario, person *object.Object) {
 	id, _ := person.Path("ExternalId")
 	name, _ := person.Path("DisplayName")
 	fmt.Fprintf(d.w, "\n%s — %v (%v), %v\n", s.source, name, id, title)
+	personContext := personContextOf(person)
 
-	personContext := object.New()
-	personContext.Set("Person", person)
-	personContext.Set("Manager", nil)
+	// HelloID checks the unique fields before it creates the account.
+	d.expectUnique(d.step("uniqueness", "Create", "", personContext, nil), []string{},
+		"no other IPassan person has this mail")
 
-	created := d.step("create", "", personContext, map[string]any{
+	created := d.step("create", "Create", "", personContext, map[string]any{
 		"CorrelationConfiguration": map[string]any{
 			"Enabled": true, "PersonField": personIDPath, "PersonFieldValue": id,
 			"AccountField": correlateOn, "AccountFieldValue": id,
@@ -134,13 +163,91 @@ func (d *demo) lifecycle(s scenario, person *object.Object) {
 		return
 	}
 	ref := *created.AccountReference
-	d.step("enable", ref, personContext, nil)
+	d.expectUnique(d.step("uniqueness", "Create", ref, personContext, nil), []string{},
+		"the person's own account does not count against its mail")
+	d.step("enable", "Enable", ref, personContext, nil)
+	profile := d.doorProfile(ref)
+
+	// Someone removes the door profile by hand in IPassan; HelloID's force
+	// update of the permission puts it back.
+	fmt.Fprintf(d.w, "  (by hand in IPassan: the door profile %s is removed)\n", profile)
+	if err := d.clearByHand(ref); err != nil {
+		d.failures++
+		fmt.Fprintf(d.w, "  ✗ could not clear it: %v\n", err)
+	}
+	d.step("update-permission", "", ref, personContext, map[string]any{
+		"References": map[string]any{"Account": ref, "ManagerAccount": nil, "Permission": map[string]any{"Reference": profile}},
+	})
+	d.expect(profile != "" && d.doorProfile(ref) == profile, "the door profile removed by hand is back")
+	d.importSubPermissions(ref, profile)
 
 	fmt.Fprintf(d.w, "  (job change in HR: %v → %s)\n", title, s.newTitle)
 	setTitle(person, s.newTitle)
-	d.step("update", ref, personContext, nil)
-	d.step("disable", ref, personContext, nil)
-	d.step("delete", ref, personContext, nil)
+	d.step("update", "Update", ref, personContext, nil)
+	d.step("disable", "Disable", ref, personContext, nil)
+	d.step("delete", "Delete", ref, personContext, nil)
+}
+
+// newHireWithATakenMail is a new hire whose HR record carries the mail of a
+// colleague who already has an IPassan person: HelloID must not create the
+// account with it.
+func (d *demo) newHireWithATakenMail(file string) {
+	person, err := readPerson(file)
+	if err != nil {
+		d.failures++
+		fmt.Fprintf(d.w, "\nA new hire: cannot read %s: %v\n", file, err)
+		return
+	}
+	person.Set("ExternalId", "1004")
+	person.Set("DisplayName", "Femke de Vries (second contract)")
+	person.Object("Contact").Object("Business").Set("Email", colleagueMail)
+	fmt.Fprintf(d.w, "\nA new hire whose mail a colleague already has (%s)\n", colleagueMail)
+	personContext := personContextOf(person)
+	d.expectUnique(d.step("uniqueness", "Create", "", personContext, nil), []string{"mail"},
+		"HelloID is told the mail is taken, before any account is created")
+	d.expectUnique(d.step("uniqueness", "Create", colleagueUUID, personContext, nil), []string{},
+		"for the colleague's own account the same mail is no clash")
+}
+
+// dynamicPermission is the retrieve-permissions script of the dynamic
+// permission set: one permission, whose sub-permissions are the profiles.
+func (d *demo) dynamicPermission() {
+	fmt.Fprintf(d.w, "\nThe dynamic permission set\n")
+	out := d.step("dynamic-permission", "", "", nil, nil)
+	ok := out != nil && out.Permissions != nil && len(*out.Permissions) == 1 &&
+		(*out.Permissions)[0].Identification.Reference == dynamicPermission
+	d.expect(ok, "one permission, reference %s", dynamicPermission)
+}
+
+// importSubPermissions runs the sub-permission import and checks that the
+// account is listed under its door profile, every line in the shape of
+// HelloID's template.
+func (d *demo) importSubPermissions(ref, profile string) {
+	d.actions++
+	lines, err := d.importLines("import-subpermissions")
+	if err != nil {
+		d.failures++
+		fmt.Fprintf(d.w, "  %-21s ✗ %v\n", "import-subpermissions", err)
+		return
+	}
+	fmt.Fprintf(d.w, "  %-21s ✓ %d lines\n", "import-subpermissions", len(lines))
+	shaped, listed := true, false
+	for _, l := range lines {
+		accounts := "accounts"
+		if len(l.AccountReferences) == 1 {
+			accounts = "account"
+		}
+		fmt.Fprintf(d.w, "      %s: %s (%d %s)\n", l.SubPermissionReference.ID, l.SubPermissionDisplayName, len(l.AccountReferences), accounts)
+		if l.PermissionReference.Reference != dynamicPermission || l.DisplayName == "" || l.Description == "" || l.SubPermissionReference.ID == "" ||
+			l.SubPermissionDisplayName == "" || len(l.AccountReferences) == 0 || len(l.AccountReferences) > 500 {
+			shaped = false
+		}
+		if strings.EqualFold(l.SubPermissionReference.ID, profile) && slices.Contains(l.AccountReferences, ref) {
+			listed = true
+		}
+	}
+	d.expect(shaped, "every line holds %s with one profile and its accounts, at most 500", dynamicPermission)
+	d.expect(listed, "the account is listed under its door profile")
 }
 
 // setTitle is the job change: the primary contract and its entry in Contracts.
@@ -160,26 +267,40 @@ func setTitle(person *object.Object, title string) {
 }
 
 // step runs one action through the binary, as a HelloID wrapper would, and
-// prints its audit log.
-func (d *demo) step(action, ref string, personContext *object.Object, extra map[string]any) *helloid.Output {
+// prints its audit log. mapFor is the fieldMapping.json action Data is
+// mapped for; "" sends no Data.
+func (d *demo) step(action, mapFor, ref string, personContext *object.Object, extra map[string]any) *helloid.Output {
 	d.actions++
-	data, err := d.mapping.Map(action, personContext, fieldmapping.Options{})
-	if err != nil {
-		d.failures++
-		fmt.Fprintf(d.w, "  %-8s ✗ mapping failed: %v\n", action, err)
-		return nil
-	}
 	ac := map[string]any{
-		"Configuration": d.configuration, "Data": data, "DryRun": false,
+		"Configuration": d.configuration, "DryRun": false,
 		"References": map[string]any{"Account": nilIfEmpty(ref), "ManagerAccount": nil},
+	}
+	if mapFor != "" {
+		data, err := d.mapping.Map(mapFor, personContext, fieldmapping.Options{})
+		if err != nil {
+			d.failures++
+			fmt.Fprintf(d.w, "  %-21s ✗ mapping failed: %v\n", action, err)
+			return nil
+		}
+		ac["Data"] = data
+	}
+	if action == "uniqueness" {
+		// As HelloID sends them: the field mapping's, when it lists any.
+		if unique := d.mapping.UniqueFieldNames(); len(unique) > 0 {
+			ac["UniqueFieldNames"] = unique
+		}
 	}
 	for k, v := range extra {
 		ac[k] = v
 	}
-	input, err := object.Marshal(map[string]any{"actionContext": ac, "personContext": personContext})
+	var pc any // null when the action has no person, as for permission scripts
+	if personContext != nil {
+		pc = personContext
+	}
+	input, err := object.Marshal(map[string]any{"actionContext": ac, "personContext": pc})
 	if err != nil {
 		d.failures++
-		fmt.Fprintf(d.w, "  %-8s ✗ %v\n", action, err)
+		fmt.Fprintf(d.w, "  %-21s ✗ %v\n", action, err)
 		return nil
 	}
 	before, _ := d.stats()
@@ -187,7 +308,7 @@ func (d *demo) step(action, ref string, personContext *object.Object, extra map[
 	after, _ := d.stats()
 	if err != nil {
 		d.failures++
-		fmt.Fprintf(d.w, "  %-8s ✗ %v\n%s", action, err, indent(stderr))
+		fmt.Fprintf(d.w, "  %-21s ✗ %v\n%s", action, err, indent(stderr))
 		return nil
 	}
 	mark := "✓"
@@ -195,7 +316,7 @@ func (d *demo) step(action, ref string, personContext *object.Object, extra map[
 		mark = "✗"
 		d.failures++
 	}
-	fmt.Fprintf(d.w, "  %-8s %s exit %d, %d requests\n", action, mark, code, after.Total-before.Total)
+	fmt.Fprintf(d.w, "  %-21s %s exit %d, %d requests\n", action, mark, code, after.Total-before.Total)
 	for _, l := range out.AuditLogs {
 		kind := "    "
 		if l.IsError {
@@ -204,6 +325,113 @@ func (d *demo) step(action, ref string, personContext *object.Object, extra map[
 		fmt.Fprintf(d.w, "  %s%-16s %s\n", kind, l.Action, l.Message)
 	}
 	return out
+}
+
+// expect prints what the HelloID user can rely on after a step, and counts
+// a failure when it does not hold.
+func (d *demo) expect(ok bool, format string, args ...any) {
+	mark := "✓"
+	if !ok {
+		mark = "✗"
+		d.failures++
+	}
+	fmt.Fprintf(d.w, "      %s %s\n", mark, fmt.Sprintf(format, args...))
+}
+
+// expectUnique checks a uniqueness check's answer.
+func (d *demo) expectUnique(out *helloid.Output, want []string, why string) {
+	if out == nil {
+		return // the step said why
+	}
+	var got []string
+	if out.NonUniqueFields != nil {
+		got = *out.NonUniqueFields
+	}
+	fmt.Fprintf(d.w, "      NonUniqueFields %s\n", jsonList(got))
+	d.expect(out.NonUniqueFields != nil && slices.Equal(got, want), "%s", why)
+}
+
+func jsonList(list []string) string {
+	b, _ := json.Marshal(append([]string{}, list...))
+	return string(b)
+}
+
+// doorProfile is the person's door profile as IPassan holds it ("" for none
+// or when it cannot be read).
+func (d *demo) doorProfile(ref string) string {
+	resp, err := http.Get(d.fakeURL + "/_fake/sites/" + demoSite + "/persons")
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	var persons []fake.Person
+	if json.NewDecoder(resp.Body).Decode(&persons) != nil {
+		return ""
+	}
+	for _, p := range persons {
+		if strings.EqualFold(p.UUID, ref) {
+			return p.AccessType.Slot(ipassan.SlotDoorPermanent)
+		}
+	}
+	return ""
+}
+
+// clearByHand empties the person's door profile straight in IPassan, as
+// someone in IPassan's own screens would, outside HelloID.
+func (d *demo) clearByHand(ref string) error {
+	base, err := url.Parse(d.fakeURL)
+	if err != nil {
+		return err
+	}
+	client, err := ipassan.New(ipassan.Options{BaseURL: base, SiteID: demoSite, ClientID: demoClient, ClientSecret: secret.New(demoSecret)})
+	if err != nil {
+		return err
+	}
+	var form ipassan.Form
+	form.SetSlot(ipassan.SlotDoorPermanent, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _, err = client.UpdatePerson(ctx, ref, form)
+	return err
+}
+
+// subPermissionLine is one line of import-subpermissions.
+type subPermissionLine struct {
+	PermissionReference      helloid.Identification
+	DisplayName              string
+	Description              string
+	AccountReferences        []string
+	SubPermissionReference   helloid.SubReference
+	SubPermissionDisplayName string
+}
+
+// importLines runs an import action with a context holding only the
+// Configuration, as the import wrappers do, and reads its JSON Lines.
+func (d *demo) importLines(action string) ([]subPermissionLine, error) {
+	input, err := object.Marshal(map[string]any{"actionContext": map[string]any{"Configuration": d.configuration, "DryRun": false}})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, d.connector, action, "--log-level", "warn")
+	cmd.Stdin = bytes.NewReader(input)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	var lines []subPermissionLine
+	dec := json.NewDecoder(&stdout)
+	dec.DisallowUnknownFields()
+	for dec.More() {
+		var l subPermissionLine
+		if err := dec.Decode(&l); err != nil {
+			return nil, fmt.Errorf("a line is not in the template's shape: %v", err)
+		}
+		lines = append(lines, l)
+	}
+	return lines, nil
 }
 
 // invoke runs ipassan-connector with the context on standard input.
