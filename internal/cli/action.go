@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
@@ -83,7 +85,7 @@ func addOwnFlags(cmd *cobra.Command, a actions.Action) (configure func(*connecto
 		case actions.Switch:
 			f.Bool(flag.Name, false, flag.Usage)
 		case actions.Number:
-			f.Int(flag.Name, 0, flag.Usage)
+			f.Var(new(countValue), flag.Name, flag.Usage)
 		default:
 			f.String(flag.Name, "", flag.Usage)
 		}
@@ -100,8 +102,8 @@ func addOwnFlags(cmd *cobra.Command, a actions.Action) (configure func(*connecto
 	}
 	limit = func() int {
 		for _, flag := range a.Flags {
-			if n, err := f.GetInt(flag.Name); flag.Limit && err == nil && n > 0 {
-				return n
+			if n, ok := f.Lookup(flag.Name).Value.(*countValue); flag.Limit && ok && *n > 0 {
+				return int(*n)
 			}
 		}
 		return 0
@@ -189,4 +191,20 @@ func readContext(file string, io IOStreams) (*helloid.Context, error) {
 // newConnector builds the connector an action runs on.
 func newConnector(in *helloid.Context, red *secret.Redactor, log zerolog.Logger) (*connector.Connector, error) {
 	return connector.New(in, connector.Env{Redactor: red, Log: log, UserAgent: "ipassan-connector/" + version()})
+}
+
+// countValue is a whole number flag that shows as "--max-accounts N" in the
+// help, not as Go's "int".
+type countValue int
+
+func (v *countValue) String() string { return strconv.Itoa(int(*v)) }
+func (v *countValue) Type() string   { return "N" }
+
+func (v *countValue) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 {
+		return errors.New("must be a whole number, 0 or more")
+	}
+	*v = countValue(n)
+	return nil
 }

@@ -49,8 +49,8 @@ Exit status 1 when nothing matches.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return findRun(cmd.Context(), opts) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.number, ipassan.FieldNumber, "", "the employee number to look for (IPassan's number field)")
-	f.StringVar(&opts.mail, ipassan.FieldMail, "", "the mail address to look for")
+	f.StringVar(&opts.number, ipassan.FieldNumber, "", "the employee number `N` to look for (IPassan's number field)")
+	f.StringVar(&opts.mail, ipassan.FieldMail, "", "the mail address `M` to look for")
 	opts.register(cmd, true)
 	return cmd
 }

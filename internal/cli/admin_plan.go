@@ -62,7 +62,7 @@ holding every plan and every orphan. Exit status 0 when no person's plan holds a
 	f.StringVar(&opts.persons, "persons", "", "the HR export in `FILE` (- for standard input): one HelloID person, a JSON array of them, or JSON Lines")
 	f.BoolVar(&opts.allOrphans, "orphans", false, fmt.Sprintf("list every IPassan person no HR person matches (a table shows the first %d)", orphansShown))
 	f.StringVar(&opts.fieldMapping, "field-mapping", "", "HelloID's fieldMapping.json in `FILE`")
-	f.StringVar(&opts.correlationField, "correlation-field", contextbuild.DefaultCorrelationField, "the IPassan field an ExternalId is compared with")
+	f.StringVar(&opts.correlationField, "correlation-field", contextbuild.DefaultCorrelationField, "the IPassan `FIELD` an ExternalId is compared with")
 	_ = cmd.MarkFlagRequired("persons")
 	_ = cmd.MarkFlagRequired("field-mapping")
 	_ = cmd.MarkFlagFilename("persons", "json")

@@ -223,3 +223,23 @@ func TestClosestIsATypoNotAnotherWord(t *testing.T) {
 		assert.Equal(t, tt.want, closest(tt.word, tt.choices), tt.word)
 	}
 }
+
+// Every flag's help names its value in our words (--number N, --max-accounts
+// N, --correlation-field FIELD), never Go's type ("string", "int").
+func TestHelpNamesFlagValuesInOurWords(t *testing.T) {
+	t.Parallel()
+	goType := regexp.MustCompile(`(?m)^\s+(-\w, )?--[a-z-]+ (string|int|int64|uint|float64|duration|strings|stringArray)\s`)
+	r := run(t, "", "--help")
+	require.Equal(t, ExitOK, r.code)
+	commands := regexp.MustCompile(`(?m)^  ([a-z-]+) `).FindAllStringSubmatch(r.stdout[strings.Index(r.stdout, "Available Commands:"):], -1)
+	require.Greater(t, len(commands), 15)
+	for _, c := range commands {
+		r := run(t, "", c[1], "--help")
+		require.Equal(t, ExitOK, r.code, c[1])
+		assert.Empty(t, goType.FindAllString(r.stdout, -1), "ipassan-connector %s --help", c[1])
+	}
+
+	r = run(t, "", "import", "--max-accounts", "x", "--config", "unused.json")
+	assert.Equal(t, ExitUsage, r.code)
+	assert.Contains(t, r.stderr, `--max-accounts "x": must be a whole number, 0 or more`)
+}
