@@ -120,6 +120,16 @@ func blank(rec []string) bool {
 }
 
 func header(rec []string) (map[string]int, error) {
+	if len(rec) == 1 {
+		// A table saved by a spreadsheet with another separator reads as one
+		// column holding every name: say that, not that a name is missing.
+		for _, sep := range []string{",", "\t", "|"} {
+			if strings.Contains(rec[0], sep) {
+				return nil, fmt.Errorf("the header separates its columns with %q; the table needs ';' (%s;%s;%s)",
+					sep, ColumnLookupKey, ColumnProfileName, ColumnProfileID)
+			}
+		}
+	}
 	cols := map[string]int{}
 	for i, name := range rec {
 		cols[strings.ToLower(strings.TrimSpace(name))] = i

@@ -62,7 +62,8 @@ func TestParseRejects(t *testing.T) {
 	const h = "HelloIDLookupKey;AccessProfileName;AccessProfileId\n"
 	tests := []struct{ name, in, want string }{
 		{"duplicate by case", h + "Tester;A;g1\nSALES;B;g2\ntester ;C;g3\n", `line 4: lookup key "tester" repeats line 2 ("Tester")`},
-		{"comma separated", "HelloIDLookupKey,AccessProfileName,AccessProfileId\nTester,A,g1\n", "line 1: the header must name the columns"},
+		{"comma separated", "HelloIDLookupKey,AccessProfileName,AccessProfileId\nTester,A,g1\n", `line 1: the header separates its columns with ","; the table needs ';' (HelloIDLookupKey;AccessProfileName;AccessProfileId)`},
+		{"tab separated", "HelloIDLookupKey\tAccessProfileName\tAccessProfileId\nTester\tA\tg1\n", `line 1: the header separates its columns with "\t"; the table needs ';'`},
 		{"no header", "Tester;A;g1\n", "missing HelloIDLookupKey"},
 		{"empty", "\r\n\r\n", "the mapping table is empty"},
 		{"header only", h, "has a header but no rows"},
