@@ -128,7 +128,7 @@ func TestLoadConfigurationErrorsNameTheFileButNoValue(t *testing.T) {
 		want string
 	}{
 		{"missing file", ConfigSources{Files: []string{missing}}, `configuration file "` + missing + `" does not exist`},
-		{"broken file", ConfigSources{Files: []string{broken}}, `configuration file "` + broken + `": invalid JSON at byte`},
+		{"broken file", ConfigSources{Files: []string{broken}}, `configuration file "` + broken + `": invalid JSON at line`},
 		{"--set without =", ConfigSources{Sets: []string{"clientSecret"}}, `configuration override "clientSecret" has no value: write key=value`},
 		{"--set without key", ConfigSources{Sets: []string{"=s3cret-value"}}, "a configuration override has no key: write key=value"},
 	}

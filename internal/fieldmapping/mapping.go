@@ -20,6 +20,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
@@ -152,7 +153,7 @@ func Parse(raw []byte) (*Mapping, error) {
 	}
 	var file fileJSON
 	if err := json.Unmarshal(text, &file); err != nil {
-		return nil, explainJSON(err)
+		return nil, explainJSON(text, err)
 	}
 	if file.MappingFields == nil {
 		return nil, errors.New("the file has no MappingFields; is it a HelloID fieldMapping.json?")
@@ -285,12 +286,14 @@ func parseEntry(name string, aj actionJSON) (entry, error) {
 }
 
 // explainJSON turns encoding/json's errors into messages about the file.
-func explainJSON(err error) error {
+func explainJSON(text []byte, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return fmt.Errorf("not valid JSON: %v (at byte %d)", syn, syn.Offset)
+		// encoding/json's Offset is just past the byte it refused.
+		line, col := object.Position(text, int(syn.Offset)-1)
+		return fmt.Errorf("not valid JSON at line %d, column %d: %v", line, col, syn)
 	case errors.As(err, &typ):
 		where := typ.Field
 		if where == "" {

@@ -80,7 +80,7 @@ func TestParseErrors(t *testing.T) {
 		name, in, want string
 	}{
 		{"empty", ``, "not valid JSON"},
-		{"not JSON", `Name;Type`, "not valid JSON: invalid character 'N'"},
+		{"not JSON", `Name;Type`, "not valid JSON at line 1, column 1: invalid character 'N'"},
 		{"truncated", `{"MappingFields":[`, "not valid JSON"},
 		{"array", `[]`, "the file is a JSON array where an object was expected"},
 		{"no MappingFields", `{"Version":"v1"}`, "the file has no MappingFields"},

@@ -142,7 +142,7 @@ func TestPersonDecodingRefusesWhatItCannotRead(t *testing.T) {
 		err := p.UnmarshalJSON([]byte(in))
 		require.Error(t, err, in)
 		assert.Contains(t, err.Error(), want, in)
-		assert.Contains(t, err.Error(), "at byte", in)
+		assert.Contains(t, err.Error(), "at line 1, column ", in)
 	}
 }
 

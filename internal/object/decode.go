@@ -146,8 +146,9 @@ func (d *decoder) decode() (any, error) {
 		budget = MaxDecodeMemory
 	}
 	if d.cost > budget {
-		return nil, fmt.Errorf("the JSON value at byte %d holds %d values, which would take about %d MiB of memory, more than the %d MiB allowed",
-			start, d.values, d.cost>>20, budget>>20)
+		line, col := Position(d.s.b, start)
+		return nil, fmt.Errorf("the JSON value at line %d, column %d holds %d values, which would take about %d MiB of memory, more than the %d MiB allowed",
+			line, col, d.values, d.cost>>20, budget>>20)
 	}
 	d.s.i, d.s.frames = start, d.s.frames[:depth]
 	return d.build()
@@ -371,8 +372,8 @@ func (d *decoder) object() (*Object, error) {
 			if n <= inline {
 				spelled = small[:n]
 			}
-			return &Error{Offset: d.s.frames[len(d.s.frames)-1].keyStart, Msg: fmt.Sprintf("%s has the key %q twice (as %q and %q); keys are case-insensitive",
-				d.s.where(), key, spelled[at].key, key)}
+			return d.s.errorOf(d.s.frames[len(d.s.frames)-1].keyStart, "", fmt.Sprintf("%s has the key %q twice (as %q and %q); keys are case-insensitive",
+				d.s.where(), key, spelled[at].key, key))
 		}
 		if n == inline {
 			// The count is taken where the first pass recorded it: on

@@ -43,7 +43,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"duplicate past the eighth key", `{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"B":10}`, `has the key "B" twice (as "b" and "B")`},
 		{"duplicate past the twelfth key", `{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":0,"k":1,"l":2,"m":3,"n":4,"K":5}`, `has the key "K" twice (as "k" and "K")`},
 		{"truncated", `{"a":`, "ends too early"},
-		{"syntax", `{"a" 1}`, "invalid JSON at byte"},
+		{"syntax", `{"a" 1}`, "invalid JSON at line 1, column 6"},
 		{"trailing", `{} {}`, "unexpected data after the JSON value"},
 		{"too deep", deep, "nests deeper than 100 levels"},
 		{"empty", ``, "ends too early"},
@@ -155,5 +155,23 @@ func TestKeysMatchAlikeInSmallAndLargeObjects(t *testing.T) {
 		o.Set("Kelvin\u212a", 1) // KELVIN SIGN folds to k
 		assert.True(t, o.Has("KELVINk"), "size %d", size)
 		assert.True(t, o.Has("kelvinK"), "size %d", size)
+	}
+}
+
+// Errors say where in the file, as an editor counts: lines from 1, columns
+// in characters (Zoë's ë is one).
+func TestErrorsNameLineAndColumn(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"first line", `{"a" 1}`, "invalid JSON at line 1, column 6 (in a): unexpected '1'"},
+		{"third line, after a diacritic", "{\n  \"name\": \"Zoë\",\n  \"mail\": x\n}", "invalid JSON at line 3, column 11 (in mail)"},
+		{"windows line ends", "{\r\n\"a\": 1,\r\n\"b\" 2}", "invalid JSON at line 3, column 5"},
+		{"a key twice", "{\"a\": 1,\n \"A\": 2}", "at line 2, column 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode([]byte(tt.in))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
 	}
 }

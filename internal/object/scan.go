@@ -1,6 +1,7 @@
 package object
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,13 +39,16 @@ type frame struct {
 // the top level.
 type Error struct {
 	Offset int
-	Path   string
-	Msg    string
-	Syntax bool // the bytes are not JSON at all
+	// Line and Column (1-based, the column in characters) are where Offset
+	// lies, as an editor shows it: what an admin looks for in a file.
+	Line, Column int
+	Path         string
+	Msg          string
+	Syntax       bool // the bytes are not JSON at all
 }
 
 func (e *Error) Error() string {
-	where := fmt.Sprintf("at byte %d", e.Offset)
+	where := fmt.Sprintf("at line %d, column %d", e.Line, e.Column)
 	if e.Path != "" {
 		where += " (in " + e.Path + ")"
 	}
@@ -56,7 +60,22 @@ func (e *Error) Error() string {
 
 // errorAt is an *Error at s.i, naming where the scanner is.
 func (s *scanner) errorAt(format string, args ...any) *Error {
-	return &Error{Offset: s.i, Path: s.path(), Msg: fmt.Sprintf(format, args...)}
+	return s.errorOf(s.i, s.path(), fmt.Sprintf(format, args...))
+}
+
+// errorOf is an *Error at offset of the input.
+func (s *scanner) errorOf(offset int, path, msg string) *Error {
+	line, col := Position(s.b, offset)
+	return &Error{Offset: offset, Line: line, Column: col, Path: path, Msg: msg}
+}
+
+// Position is the line and column (1-based; the column counted in
+// characters, a tab as one) of the byte at offset in text.
+func Position(text []byte, offset int) (line, column int) {
+	offset = max(0, min(offset, len(text)))
+	before := text[:offset]
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return bytes.Count(before, []byte{'\n'}) + 1, utf8.RuneCount(before[start:]) + 1
 }
 
 // truncated reports input that stops inside a value.
