@@ -727,5 +727,14 @@ func (s *Server) String() string {
 	for _, st := range s.sites {
 		n += len(st.persons)
 	}
-	return fmt.Sprintf("fake IPassan: %d bases, %d sites, %d persons, %d profiles", len(s.bases), len(s.sites), n, len(s.profiles))
+	return "fake IPassan: " + count(len(s.bases), "base") + ", " + count(len(s.sites), "site") + ", " +
+		count(n, "person") + ", " + count(len(s.profiles), "profile")
+}
+
+// count is n and the noun, plural when n is not 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
