@@ -163,6 +163,14 @@ func TestRoughEdgesAnAdminMeets(t *testing.T) {
 	// The took= of an action's log is there at all (the table checks its unit).
 	r := run(t, "", "disable", "--config", cfg, "--account-ref", femke, "--dry-run")
 	assert.Regexp(t, `took=[0-9.]+(µs|ms|s)\b`, r.stderr)
+
+	// In the debug log too: each request's took= carries its unit.
+	r = run(t, "", "disable", "--config", cfg, "--account-ref", femke, "--dry-run", "--log-level", "debug")
+	tooks := regexp.MustCompile(`took=(\S+)`).FindAllStringSubmatch(r.stderr, -1)
+	require.Greater(t, len(tooks), 1, "the requests are logged: %s", r.stderr)
+	for _, d := range tooks {
+		assert.Regexp(t, `^[0-9.]+(µs|ms|s)$`, d[1], "a duration with its unit")
+	}
 }
 
 // permissions lists; it grants nothing, so its audit log does not say it

@@ -107,7 +107,7 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 		return nil, fmt.Errorf("reading the site: %s", Explain(err))
 	}
 
-	c.Log.Debug().Int("persons", stats.Persons).Dur("took", time.Since(start)).Msg("site read for the plan")
+	c.Log.Debug().Int("persons", stats.Persons).Stringer("took", time.Since(start).Round(time.Millisecond)).Msg("site read for the plan")
 	start = time.Now()
 	p := &planner{c: c, opts: opts, accounts: accounts, byValue: byValue}
 	entries := make([]PlanEntry, len(persons))
@@ -131,7 +131,7 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	c.Log.Debug().Int("persons", len(persons)).Dur("took", time.Since(start)).Msg("persons planned")
+	c.Log.Debug().Int("persons", len(persons)).Stringer("took", time.Since(start).Round(time.Millisecond)).Msg("persons planned")
 
 	result := &PlanResult{Entries: entries, Orphans: []PlanOrphan{}, Summary: map[string]int{}, Site: stats.Persons}
 	for _, e := range entries {

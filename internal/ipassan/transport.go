@@ -117,7 +117,7 @@ func (g *guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	c.setActivity(cl.method + " " + cl.path)
 	start := time.Now()
 	resp, err := g.next.RoundTrip(req)
-	log := c.opts.Logger.Debug().Str("method", cl.method).Str("path", cl.path).Dur("took", time.Since(start))
+	log := c.opts.Logger.Debug().Str("method", cl.method).Str("path", cl.path).Stringer("took", time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		log.Str("error", clip(c.opts.Redactor.Redact(err.Error()))).Msg("ipassan request failed")
 		return nil, err
