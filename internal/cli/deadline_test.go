@@ -45,7 +45,7 @@ func TestStalledInputEndsWithAnAnswer(t *testing.T) {
 	start := time.Now()
 	code := runAction(context.Background(), del, runHooks{}, testGlobals(time.Second), IOStreams{In: blocked{}, Out: &out, ErrOut: &errOut})
 	assert.Equal(t, 1, code)
-	assert.Less(t, time.Since(start), time.Second)
+	assert.Less(t, time.Since(start), 5*time.Second, "input that never comes does not hold the answer back")
 	o := output(t, result{stdout: out.String()})
 	assert.Contains(t, o.AuditLogs[0].Message, "did not finish within its deadline of 1s; it was reading the context")
 }
@@ -61,7 +61,9 @@ func TestWorkThatIgnoresTheDeadlineIsCutOff(t *testing.T) {
 	start := time.Now()
 	code := runAction(context.Background(), stuck, runHooks{}, g, io)
 	assert.Equal(t, 1, code)
-	assert.Less(t, time.Since(start), time.Second, "the configured deadline replaced the default")
+	// The default here is a minute: well under it shows the configured second
+	// won, with room for a machine busy with other tests.
+	assert.Less(t, time.Since(start), 10*time.Second, "the configured deadline replaced the default")
 	o := output(t, result{stdout: out.String()})
 	require.Len(t, o.AuditLogs, 1)
 	assert.Equal(t, helloid.UpdateAccount, o.AuditLogs[0].Action)
