@@ -15,8 +15,9 @@ import (
 // findOptions are the parsed flags of `find` and what it runs with.
 type findOptions struct {
 	adminOptions
-	number string
-	mail   string
+	number   string
+	mail     string
+	useIndex bool
 }
 
 func newFindCmd(g *globalOptions, io IOStreams) *cobra.Command {
@@ -27,9 +28,15 @@ func newFindCmd(g *globalOptions, io IOStreams) *cobra.Command {
 		Long: `IPassan cannot filter persons, so find reads the whole site and shows every person whose
 number (or mail) equals the value, compared as text, trimmed and without regard to case, the
 way correlation compares. More than one match means correlation on that value would fail.
-Exit status 1 when nothing matches.`,
+Exit status 1 when nothing matches.
+
+With --use-index, a recent site index on this machine (see siteIndexMaxAgeSeconds) that names
+exactly one person answers instead, after reading that person from IPassan confirms it, as a
+correlating create does; anything else reads the whole site. Without it find always reads
+the whole site, and leaves a fresh site index behind.`,
 		Example: `  ipassan-connector find --number 1002 --config ipassan.json
-  ipassan-connector find --mail femke.devries@zorggroep-demo.nl --config ipassan.json --output json`,
+  ipassan-connector find --mail femke.devries@zorggroep-demo.nl --config ipassan.json --output json
+  ipassan-connector find --number 1002 --config ipassan.json --use-index`,
 		Args: noArgs,
 		PreRunE: func(cmd *cobra.Command, _ []string) error {
 			number, mail := cmd.Flags().Changed(ipassan.FieldNumber), cmd.Flags().Changed(ipassan.FieldMail)
@@ -51,6 +58,7 @@ Exit status 1 when nothing matches.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.number, ipassan.FieldNumber, "", "the employee number `N` to look for (IPassan's number field)")
 	f.StringVar(&opts.mail, ipassan.FieldMail, "", "the mail address `M` to look for")
+	f.BoolVar(&opts.useIndex, "use-index", false, "answer from this machine's site index when it names one person and reading that person confirms it, as a correlating create does")
 	opts.register(cmd, true)
 	return cmd
 }
@@ -80,7 +88,12 @@ func findRun(ctx context.Context, opts *findOptions) error {
 
 	var found []ipassan.Person
 	var scanned int
+	var indexed bool
 	err = s.readingSite(conn, func() (err error) {
+		if opts.useIndex {
+			found, scanned, indexed, err = conn.FindPersonsIndexed(ctx, field, value)
+			return err
+		}
 		found, scanned, err = conn.FindPersons(ctx, field, value)
 		return err
 	})
@@ -95,7 +108,11 @@ func findRun(ctx context.Context, opts *findOptions) error {
 		if err := s.printTable(matchTable(found, profileNamer{conn}, s.style)); err != nil {
 			return err
 		}
-		fmt.Fprintf(s.out, "%s\n", s.style.Dim(fmt.Sprintf("%d of the %s of the site %s %s %s", len(found), plural(scanned, "person", "persons"), verb(len(found), "matches", "match"), field, textenc.Quote(value))))
+		summary := fmt.Sprintf("%d of the %s of the site %s %s %s", len(found), plural(scanned, "person", "persons"), verb(len(found), "matches", "match"), field, textenc.Quote(value))
+		if indexed {
+			summary = fmt.Sprintf("found through the site index and confirmed by reading the person (the site was not read): %s %s", field, textenc.Quote(value))
+		}
+		fmt.Fprintf(s.out, "%s\n", s.style.Dim(summary))
 	}
 	if len(found) == 0 {
 		return s.fail(fmt.Errorf("none of the %s of site %s has %s %s", plural(scanned, "person", "persons"), conn.Config.SiteID, field, textenc.Quote(value)))

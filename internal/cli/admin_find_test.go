@@ -109,3 +109,47 @@ func TestFindFailures(t *testing.T) {
 		})
 	}
 }
+
+// With --use-index, find answers from a recent site index that names one
+// person, after reading that person; a value the index does not name (or
+// names twice) reads the whole site.
+func TestFindUseIndex(t *testing.T) {
+	t.Parallel()
+	f, url := startCrowdedFake(t)
+	cfg := demoConfig(t, url, m{"siteIndexPath": t.TempDir()})
+	first := runOn(t, terminal{}, "find", "--config", cfg, "--mail", "zoe.dhondt@example.org", "--use-index")
+	require.Equal(t, 0, first.code, first.stderr)
+	assert.Positive(t, f.Count(fake.RouteList), "no index yet: the site is read, and the index built")
+
+	f.ResetCounts()
+	r := runOn(t, terminal{}, "find", "--config", cfg, "--mail", "ZOE.dhondt@example.org ", "--use-index")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, []string{"p-1"}, uuidsOf(t, r))
+	assert.Zero(t, f.Count(fake.RouteList), "the index answered")
+	assert.Equal(t, 1, f.Count(fake.RouteGet), "and the person was read to confirm it")
+
+	f.ResetCounts()
+	r = runOn(t, terminal{}, "find", "--config", cfg, "--number", "1001", "--use-index")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, []string{"p-1", "p-2"}, uuidsOf(t, r), "two candidates: the whole site tells")
+	assert.Positive(t, f.Count(fake.RouteList))
+
+	f.ResetCounts()
+	r = runOn(t, terminal{out: true}, "find", "--config", cfg, "--mail", "zoe.dhondt@example.org", "--use-index")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "found through the site index and confirmed by reading the person")
+
+	f.ResetCounts()
+	r = runOn(t, terminal{}, "find", "--config", cfg, "--mail", "zoe.dhondt@example.org")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Positive(t, f.Count(fake.RouteList), "without --use-index find reads the site")
+}
+
+func uuidsOf(t *testing.T, r result) []string {
+	t.Helper()
+	var uuids []string
+	for _, p := range decodeJSON[[]map[string]any](t, r) {
+		uuids = append(uuids, p["uuid"].(string))
+	}
+	return uuids
+}
