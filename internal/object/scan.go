@@ -197,21 +197,29 @@ func (s *scanner) members(fn func(key []byte) error) error {
 		if err := s.value(fn, key); err != nil {
 			return err
 		}
-		s.skipSpace()
-		if s.i >= len(s.b) {
-			return s.truncated()
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			s.pop()
-			return nil
-		default:
-			return s.unexpected("',' or '}'")
+		if done, err := s.after('}'); done || err != nil {
+			return err
 		}
 	}
+}
+
+// after moves past what follows a member or an element: a ',' (done false)
+// or closing, which ends the container (done true).
+func (s *scanner) after(closing byte) (done bool, err error) {
+	s.skipSpace()
+	if s.i >= len(s.b) {
+		return false, s.truncated()
+	}
+	switch s.b[s.i] {
+	case ',':
+		s.i++
+		return false, nil
+	case closing:
+		s.i++
+		s.pop()
+		return true, nil
+	}
+	return false, s.unexpected("',' or '" + string(closing) + "'")
 }
 
 // value lets fn read the value at s.i, and skips it when fn did not.
@@ -259,19 +267,8 @@ func (s *scanner) elements(fn func(index int) error) error {
 				return err
 			}
 		}
-		s.skipSpace()
-		if s.i >= len(s.b) {
-			return s.truncated()
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			s.pop()
-			return nil
-		default:
-			return s.unexpected("',' or ']'")
+		if done, err := s.after(']'); done || err != nil {
+			return err
 		}
 	}
 }
