@@ -56,7 +56,7 @@ staticcheck:
 demo: build
 	$(BIN)/ipassan-demo --bin $(BIN) --testdata testdata
 
-## bench: large-site scans against the public connector's strategy, in one run (a few minutes)
+## bench: issue 14's measurements against the public connector's strategy, in one run (about 7 minutes)
 bench: build
 	$(BIN)/ipassan-bench --bin $(BIN) --testdata testdata
 
