@@ -131,7 +131,9 @@ func runAction(ctx context.Context, a actions.Action, hooks runHooks, g *globalO
 		return out
 	})
 	out.Redact(s.red.Redact)
-	if err := writeOutput(s.red.Writer(io.Out), out, io.OutIsTerminal); err != nil {
+	err := writeOutput(s.red.Writer(io.Out), out, io.OutIsTerminal)
+	s.finished(a.Name, out)
+	if err != nil {
 		s.log.Error().Err(err).Msg("writing the outputContext")
 		return ExitFailed
 	}

@@ -43,6 +43,7 @@ func runImport(ctx context.Context, a actions.Action, hooks runHooks, g *globalO
 		return &helloid.Output{Success: true}
 	})
 	lines.close()
+	s.finished(a.Name, out)
 	if !out.Success {
 		msg := "import failed"
 		if len(out.AuditLogs) > 0 {

@@ -94,7 +94,7 @@ func (s *session) run(ctx context.Context, name, audit string, w work) *helloid.
 	for {
 		select {
 		case out := <-done:
-			s.finished(name, out)
+			s.stopWaiting()
 			return out
 		case timeout = <-timeoutKnown:
 			if timeout == 0 {
@@ -105,7 +105,7 @@ func (s *session) run(ctx context.Context, name, audit string, w work) *helloid.
 		case <-watchdog.C:
 			out := helloid.Failure(audit, fmt.Sprintf("ipassan-connector %s did not finish within its deadline of %s; it was %s. Nothing more is sent.",
 				name, timeout, s.waitingFor()))
-			s.finished(name, out)
+			s.stopWaiting()
 			return out
 		}
 	}
@@ -143,6 +143,8 @@ func (s *session) body(ctx context.Context, audit string, w work, timeoutKnown c
 	return w(ctx, in, conn)
 }
 
+// finished logs how the action went. Callers log it after printing the
+// answer, so on a terminal the answer comes first and this line ends it.
 func (s *session) finished(name string, out *helloid.Output) {
 	s.stopWaiting()
 	ev := s.log.Info().Str("action", name).Bool("success", out.Success).Str("took", took(time.Since(s.start)))
