@@ -26,6 +26,7 @@ type planOptions struct {
 	fieldMapping     string
 	correlationField string
 	allOrphans       bool
+	useIndex         bool
 }
 
 // orphansShown is how many orphans the table shows without --orphans: enough
@@ -49,10 +50,17 @@ persons, or JSON Lines (one person a line); each a person (like HelloID's demoPe
 {Person, Manager}. A person counts as entitled to access when a contract is in conditions
 (or the export says nothing about conditions).
 
+With --use-index, a plan of a few persons can skip reading the site: when a recent site
+index on this machine names exactly one IPassan person for every HR person, and reading each
+of those persons confirms it, the plan is made from them (one request a person) and the
+orphans are not listed (they need the whole site). The first person the index cannot answer
+for sure (a new hire, two candidates, a changed value) sends the plan to the whole site.
+
 On a terminal the plan is a table; piped, or with --output json, it is one JSON document
 holding every plan and every orphan. Exit status 0 when no person's plan holds an error.`,
 		Example: `  ipassan-connector plan --persons hr-export.json --field-mapping fieldMapping.json --config ipassan.json
   ipassan-connector plan --persons person.json --field-mapping fieldMapping.json --config ipassan.json --orphans
+  ipassan-connector plan --persons person.json --field-mapping fieldMapping.json --config ipassan.json --use-index
   jq -c '.[]' hr-export.json | ipassan-connector plan --persons - --field-mapping fieldMapping.json --config ipassan.json --output json > plan.json`,
 		Args:    noArgs,
 		PreRunE: func(cmd *cobra.Command, _ []string) error { return opts.checkConfig(cmd) },
@@ -63,6 +71,7 @@ holding every plan and every orphan. Exit status 0 when no person's plan holds a
 	f.BoolVar(&opts.allOrphans, "orphans", false, fmt.Sprintf("list every IPassan person no HR person matches (a table shows the first %d)", orphansShown))
 	f.StringVar(&opts.fieldMapping, "field-mapping", "", "HelloID's fieldMapping.json in `FILE`")
 	f.StringVar(&opts.correlationField, "correlation-field", contextbuild.DefaultCorrelationField, "the IPassan `FIELD` an ExternalId is compared with")
+	f.BoolVar(&opts.useIndex, "use-index", false, "match the persons through this machine's site index, each confirmed by reading it, and read the site only when one cannot be (orphans are then not listed)")
 	_ = cmd.MarkFlagRequired("persons")
 	_ = cmd.MarkFlagRequired("field-mapping")
 	_ = cmd.MarkFlagFilename("persons", "json")
@@ -93,7 +102,7 @@ func planRun(ctx context.Context, opts *planOptions) error {
 	}
 	var plan *connector.PlanResult
 	err = s.readingSite(conn, func() (err error) {
-		plan, err = conn.Plan(ctx, persons, connector.PlanOptions{Mapping: mapping, AccountField: opts.correlationField})
+		plan, err = conn.Plan(ctx, persons, connector.PlanOptions{Mapping: mapping, AccountField: opts.correlationField, UseIndex: opts.useIndex})
 		return err
 	})
 	if err != nil {
@@ -221,6 +230,10 @@ func (s *adminSession) printPlan(plan *connector.PlanResult, allOrphans bool) er
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%s %d", k, plan.Summary[k])
 	}
-	fmt.Fprintf(s.out, "\n%s, %s: %s\n", plural(len(plan.Entries), "HR person", "HR persons"), plural(plan.Site, "IPassan person", "IPassan persons"), strings.Join(parts, ", "))
+	site := plural(plan.Site, "IPassan person", "IPassan persons")
+	if plan.Indexed {
+		site = "matched through the site index (the site was not read, so orphans are not known)"
+	}
+	fmt.Fprintf(s.out, "\n%s, %s: %s\n", plural(len(plan.Entries), "HR person", "HR persons"), site, strings.Join(parts, ", "))
 	return nil
 }

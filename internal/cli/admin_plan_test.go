@@ -154,3 +154,32 @@ func TestPlanSummarisesOrphans(t *testing.T) {
 	r = runOn(t, terminal{}, args...)
 	assert.Len(t, decodeJSON[connector.PlanResult](t, r).Orphans, 25)
 }
+
+// plan --use-index: a plan of persons the site index all names does not read
+// the site, says so, and lists no orphans; without the flag the site is read.
+func TestPlanUseIndex(t *testing.T) {
+	t.Parallel()
+	f, url := startDemoFake(t, fake.Options{})
+	cfg := demoConfig(t, url, m{"siteIndexPath": t.TempDir()})
+	raet := filepath.Join(t.TempDir(), "raet.json")
+	require.NoError(t, os.WriteFile(raet, repotest.Read(t, "testdata", "persons", "raet-ijsbrand-van-t-hof.json"), 0o600))
+	args := []string{"plan", "--config", cfg, "--persons", raet, "--field-mapping", repotest.Path("fieldMapping.json"), "--use-index"}
+
+	r := runOn(t, terminal{}, append(args, "--output", "json")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.False(t, decodeJSON[connector.PlanResult](t, r).Indexed, "no index yet: the site is read and the index left behind")
+
+	settle(f)
+	f.ResetCounts()
+	r = runOn(t, terminal{}, append(args, "--output", "json")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	plan := decodeJSON[connector.PlanResult](t, r)
+	assert.True(t, plan.Indexed)
+	assert.Nil(t, plan.Orphans)
+	assert.Equal(t, "c0a80101-0000-4000-8000-000000000003", plan.Entries[0].Account)
+	assert.Zero(t, f.Count(fake.RouteList), "the site was not read")
+
+	r = runOn(t, terminal{out: true}, args...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "1 HR person, matched through the site index (the site was not read, so orphans are not known)")
+}

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -57,6 +58,10 @@ type PlanResult struct {
 	Orphans []PlanOrphan   `json:"orphans"`
 	Summary map[string]int `json:"summary"`
 	Site    int            `json:"sitePersons"`
+	// Indexed: every person was matched through the site index (each match
+	// confirmed by reading the person) and the site was not read, so Site
+	// is 0 and the orphans are unknown (Orphans is nil).
+	Indexed bool `json:"indexed,omitempty"`
 }
 
 // PlanOptions say how HR persons meet IPassan persons.
@@ -64,6 +69,10 @@ type PlanOptions struct {
 	Mapping      *fieldmapping.Mapping
 	PersonField  string // in the personContext; default Person.ExternalId
 	AccountField string // the IPassan field; default number
+	// UseIndex lets every person be matched through the site index, as a
+	// correlating create is (see fromIndex): when each one is, the site is
+	// not read; the first that is not sends the plan to the whole site.
+	UseIndex bool
 }
 
 // Plan reads the site once and says, for each HR person (a personContext
@@ -93,7 +102,7 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 	start := time.Now()
 	var accounts []ipassan.Person
 	byValue := map[string][]int{}
-	stats, err := c.scan(ctx, nil, func(p ipassan.Person) error {
+	add := func(p ipassan.Person) error {
 		if v, ok := p.Value(opts.AccountField); ok {
 			if s, isText := object.Text(v); isText && strings.TrimSpace(s) != "" {
 				key := strings.ToLower(strings.TrimSpace(s))
@@ -102,12 +111,25 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 		}
 		accounts = append(accounts, p)
 		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reading the site: %s", Explain(err))
 	}
-
-	c.Log.Debug().Int("persons", stats.Persons).Stringer("took", time.Since(start).Round(time.Millisecond)).Msg("site read for the plan")
+	var stats ipassan.ScanStats
+	indexed := false
+	if opts.UseIndex {
+		var found []ipassan.Person
+		if found, indexed = c.planFromIndex(ctx, persons, opts); indexed {
+			for _, p := range found {
+				_ = add(p)
+			}
+			c.Log.Debug().Int("persons", len(found)).Msg("every person matched through the site index; the site was not read")
+		}
+	}
+	if !indexed {
+		var err error
+		if stats, err = c.scanLeavingIndex(ctx, opts.AccountField, nil, add); err != nil {
+			return nil, fmt.Errorf("reading the site: %s", Explain(err))
+		}
+		c.Log.Debug().Int("persons", stats.Persons).Stringer("took", time.Since(start).Round(time.Millisecond)).Msg("site read for the plan")
+	}
 	start = time.Now()
 	p := &planner{c: c, opts: opts, accounts: accounts, byValue: byValue}
 	entries := make([]PlanEntry, len(persons))
@@ -134,13 +156,16 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 	c.Log.Debug().Int("persons", len(persons)).Stringer("took", time.Since(start).Round(time.Millisecond)).Msg("persons planned")
 
 	result := &PlanResult{Entries: entries, Orphans: []PlanOrphan{}, Summary: map[string]int{}, Site: stats.Persons}
+	if indexed {
+		result.Orphans, result.Indexed = nil, true
+	}
 	for _, e := range entries {
 		for _, s := range e.Steps {
 			result.Summary[s.Action]++
 		}
 	}
 	for i, a := range accounts {
-		if matched[i].Load() {
+		if indexed || matched[i].Load() {
 			continue
 		}
 		v, _ := a.Value(opts.AccountField)
@@ -151,9 +176,54 @@ func (c *Connector) Plan(ctx context.Context, persons []*object.Object, opts Pla
 		}
 		result.Orphans = append(result.Orphans, o)
 	}
-	result.Summary["orphan"] = len(result.Orphans)
+	if !indexed {
+		result.Summary["orphan"] = len(result.Orphans)
+	}
 	return result, nil
 }
+
+// planFromIndex matches every HR person with a correlation value through the
+// site index, at most Concurrency at a time, each match confirmed by reading
+// that IPassan person. ok is false at the first person the index cannot
+// answer for sure: that person may be new, which only the whole site can
+// tell, so the plan reads it.
+func (c *Connector) planFromIndex(ctx context.Context, persons []*object.Object, opts PlanOptions) (found []ipassan.Person, ok bool) {
+	if c.siteIndex(opts.AccountField).MaxAge <= 0 {
+		return nil, false
+	}
+	results := make([]ipassan.Person, len(persons))
+	work, workCtx := errgroup.WithContext(ctx)
+	work.SetLimit(max(1, c.Config.Concurrency))
+	for i, pc := range persons {
+		v, _ := pc.Path(opts.PersonField)
+		id, _ := object.Text(v)
+		if strings.TrimSpace(id) == "" || pc.Object("Person") == nil {
+			continue // its plan is an error, whatever the site holds
+		}
+		work.Go(func() error {
+			p, hit := c.fromIndex(workCtx, opts.AccountField, id)
+			if !hit {
+				return errNotIndexed
+			}
+			results[i] = p
+			return nil
+		})
+	}
+	if work.Wait() != nil {
+		return nil, false
+	}
+	seen := map[string]bool{}
+	for _, p := range results {
+		if p.UUID != "" && !seen[strings.ToLower(p.UUID)] {
+			seen[strings.ToLower(p.UUID)] = true
+			found = append(found, p)
+		}
+	}
+	return found, true
+}
+
+// errNotIndexed stops planFromIndex at the first person the index cannot answer.
+var errNotIndexed = errors.New("not answered by the site index")
 
 // planner decides one person at a time; it is read-only, so several
 // goroutines share it.

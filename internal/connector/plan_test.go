@@ -93,3 +93,51 @@ func TestPlanSaysWhatEnforcementWouldDo(t *testing.T) {
 	assert.Equal(t, 8, res.Site)
 	assert.Zero(t, e.fake.Writes(), "a plan writes nothing")
 }
+
+// With UseIndex, a plan whose persons the site index all names (each
+// confirmed by reading it) does not read the site and agrees with the plan
+// made from the whole site, orphans aside; one person the index cannot answer
+// (a new hire) sends it to the whole site.
+func TestPlanThroughTheSiteIndex(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.Options{MaxPageSize: 3},
+		fake.Person{UUID: "same", Firstname: "Femke", Lastname: "de Vries", Mail: "f@x.nl", Phone: "+31 6 1234", Number: "1002", Type: 2, AccessType: fake.Slots{DoorPermanent: ptr(floor1)}},
+		fake.Person{UUID: "job", Firstname: "Anouk", Lastname: "Jansen", Mail: "a@x.nl", Phone: "+31 6 1234", Number: "1004", Type: 2, AccessType: fake.Slots{DoorPermanent: ptr(floor1)}},
+		fake.Person{UUID: "orphan", Firstname: "Oud", Lastname: "Gediende", Number: "0999"},
+	)
+	mapping, err := fieldmapping.Load(repotest.Path("fieldMapping.json"))
+	require.NoError(t, err)
+	raw, _ := json.Marshal(m{"actionContext": m{"Configuration": e.configuration(nil)}})
+	in, err := helloid.Decode(raw)
+	require.NoError(t, err)
+	conn, err := connector.New(in, connector.Env{Redactor: secret.NewRedactor(), Log: zerolog.Nop()})
+	require.NoError(t, err)
+	known := []*object.Object{
+		hrPerson("1002", "Femke", "de Vries", "f@x.nl", "Medewerker Servicedesk", true),
+		hrPerson("1004", "Anouk", "Jansen", "a@x.nl", "Teamleider", true),
+	}
+	plan := func(persons []*object.Object, useIndex bool) *connector.PlanResult {
+		e.fake.ResetCounts()
+		res, err := conn.Plan(context.Background(), persons, connector.PlanOptions{Mapping: mapping, UseIndex: useIndex})
+		require.NoError(t, err)
+		return res
+	}
+	// No index yet: the site is read, and the plan leaves the index behind.
+	first := plan(known, true)
+	assert.False(t, first.Indexed)
+	assert.Positive(t, e.fake.Count(fake.RouteList))
+
+	indexed := plan(known, true)
+	assert.True(t, indexed.Indexed)
+	assert.Zero(t, e.fake.Count(fake.RouteList), "the site was not read")
+	assert.Equal(t, len(known), e.fake.Count(fake.RouteGet), "one read a person")
+	assert.Nil(t, indexed.Orphans, "orphans need the whole site")
+	whole := plan(known, false)
+	assert.Equal(t, whole.Entries, indexed.Entries, "the same plans either way")
+	assert.Len(t, whole.Orphans, 1)
+
+	withNew := plan(append(known, hrPerson("1009", "Kees", "Kok", "k@x.nl", "Kok", true)), true)
+	assert.False(t, withNew.Indexed, "a new hire is only known new from the whole site")
+	assert.Positive(t, e.fake.Count(fake.RouteList))
+	assert.Equal(t, connector.StepCreate, withNew.Entries[2].Steps[0].Action)
+}

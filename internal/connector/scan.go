@@ -56,14 +56,32 @@ func (c *Connector) FindPersons(ctx context.Context, field, value string) (found
 		s, isText := object.Text(v)
 		return isText && strings.EqualFold(strings.TrimSpace(s), want)
 	}
+	found = []ipassan.Person{}
+	stats, err := c.scanLeavingIndex(ctx, field, matches, func(p ipassan.Person) error {
+		found = append(found, p)
+		return nil
+	})
+	if err != nil {
+		return nil, stats.Persons, err
+	}
+	if !seen.Load() && !knownPath(field) {
+		return nil, stats.Persons, fmt.Errorf("CorrelationConfiguration.AccountField %s is not an IPassan person field (none of the %d persons of the site has it); correlate on number or mail", quote(field), stats.Persons)
+	}
+	return found, stats.Persons, nil
+}
+
+// scanLeavingIndex is scan for a whole-site read whose persons are looked up
+// by field: when the read completes it leaves the site index for field
+// behind. fn hears only of the persons keep keeps (all when keep is nil),
+// though with the index on every person passes through the index.
+func (c *Connector) scanLeavingIndex(ctx context.Context, field string, keep func(ipassan.Person) bool, fn func(ipassan.Person) error) (ipassan.ScanStats, error) {
 	ix := c.siteIndex(field)
 	index := c.indexBuilder(ix)
-	keep := matches
+	scanKeep := keep
 	if index != nil {
-		keep = nil // every person goes to the index; fn keeps the matches
+		scanKeep = nil // every person goes to the index; fn hears of those keep keeps
 	}
-	found = []ipassan.Person{}
-	stats, err := c.scan(ctx, keep, func(p ipassan.Person) error {
+	stats, err := c.scan(ctx, scanKeep, func(p ipassan.Person) error {
 		if index != nil {
 			if err := index.Add(p.UUID, indexValues(p, ix)); err != nil {
 				// The index is a courtesy: it never fails the read.
@@ -72,20 +90,13 @@ func (c *Connector) FindPersons(ctx context.Context, field, value string) (found
 				index = nil
 			}
 		}
-		if keep == nil && !matches(p) {
+		if scanKeep == nil && keep != nil && !keep(p) {
 			return nil
 		}
-		found = append(found, p)
-		return nil
+		return fn(p)
 	})
 	c.saveIndex(ctx, index, err == nil)
-	if err != nil {
-		return nil, stats.Persons, err
-	}
-	if !seen.Load() && !knownPath(field) {
-		return nil, stats.Persons, fmt.Errorf("CorrelationConfiguration.AccountField %s is not an IPassan person field (none of the %d persons of the site has it); correlate on number or mail", quote(field), stats.Persons)
-	}
-	return found, stats.Persons, nil
+	return stats, err
 }
 
 // ProfilesOnPersons returns, for every profile GUID held in any slot of any
