@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/accessprofile"
 	"github.com/ipassan-connector/ipassan-connector/internal/actions"
@@ -17,6 +18,7 @@ import (
 	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
+	"github.com/ipassan-connector/ipassan-connector/internal/siteindex"
 	"github.com/ipassan-connector/ipassan-connector/internal/textenc"
 )
 
@@ -44,6 +46,7 @@ const (
 	checkHTTPS         = "https"
 	checkCredentials   = "credentials"
 	checkSite          = "site"
+	checkSiteIndex     = "site index"
 	checkMappingTable  = "mapping table"
 	checkProfiles      = "profiles"
 	checkFieldMapping  = "field mapping"
@@ -98,6 +101,9 @@ func (v *validator) run(ctx context.Context) {
 	siteOK := false
 	if v.credentials(ctx) {
 		siteOK = v.site(ctx)
+		if siteOK {
+			v.siteIndex(ctx)
+		}
 	} else {
 		v.skip("no token", checkSite)
 	}
@@ -225,6 +231,30 @@ func (v *validator) site(ctx context.Context) bool {
 	}
 	v.add(checkSite, checkPass, "site %s answers: its first page holds %s%s", v.conn.Config.SiteID, plural(rows, "person", "persons"), more)
 	return true
+}
+
+// siteIndex says what this machine's site index holds (see siteindex), as
+// found before validate reads the site itself: whether the next correlating
+// create on this machine may be spared the whole-site read, and if not, why.
+// An index is a saving, never a requirement, so this check never fails.
+func (v *validator) siteIndex(ctx context.Context) {
+	info, err := v.conn.SiteIndexInfo(ctx, ipassan.FieldNumber)
+	maxAge := v.conn.Config.SiteIndexMaxAge
+	switch {
+	case errors.Is(err, siteindex.ErrOff):
+		v.add(checkSiteIndex, checkPass, "%s is 0: the site index is off, so every correlating create reads the whole site", config.KeySiteIndexMaxAge)
+	case errors.Is(err, siteindex.ErrMissing):
+		v.add(checkSiteIndex, checkPass, "none on this machine yet: the next whole-site read (a correlating create, find, plan, or this validate) builds it in %s",
+			contextbuild.QuotePath(filepath.Dir(info.Path)))
+	case errors.Is(err, siteindex.ErrStale):
+		v.add(checkSiteIndex, checkPass, "older than %s (%s): the next whole-site read renews it", config.KeySiteIndexMaxAge, maxAge)
+	case err != nil:
+		v.add(checkSiteIndex, checkWarn, "%s; the next whole-site read replaces it", err)
+	default:
+		age := time.Since(info.Built).Round(time.Second)
+		v.add(checkSiteIndex, checkPass, "%s on this machine, built %s ago from a read of the site: correlating creates use it for another %s",
+			plural(info.Persons, "person", "persons"), age, (maxAge - age).Round(time.Second))
+	}
 }
 
 // mappingTable checks the access-profile mapping table: the file named by

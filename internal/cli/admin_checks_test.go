@@ -151,7 +151,7 @@ func TestValidateAgentFilesElsewhere(t *testing.T) {
 	r := runOn(t, terminal{}, "validate", "--config", cfg)
 	assert.Equal(t, 1, r.code, r.stderr)
 	v := decodeJSON[validation](t, r)
-	assert.Equal(t, []string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "fail mapping table", "skip profiles"},
+	assert.Equal(t, []string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass site index", "fail mapping table", "skip profiles"},
 		statusLines(v))
 	assert.Contains(t, messages(v), `connectorPath "C:\HelloID\ipassan-connector\ipassan-connector.exe" could not be found on this machine (`)
 	assert.Contains(t, messages(v), "); it must exist on every agent of the pool\n")
@@ -162,5 +162,5 @@ func TestValidateAgentFilesElsewhere(t *testing.T) {
 	assert.Equal(t, 0, r.code, r.stderr)
 	v = decodeJSON[validation](t, r)
 	assert.Equal(t, "warn connectorPath", statusLines(v)[1])
-	assert.True(t, strings.HasPrefix(v.Checks[5].Message, `accessProfileMappingPath "`+repotest.Path("testdata", "AccessProfile.csv")+`": 6 rows`), v.Checks[5].Message)
+	assert.True(t, strings.HasPrefix(v.Checks[6].Message, `accessProfileMappingPath "`+repotest.Path("testdata", "AccessProfile.csv")+`": 6 rows`), v.Checks[6].Message)
 }

@@ -46,7 +46,8 @@ func TestValidateAllPass(t *testing.T) {
 	require.NoError(t, os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600))
 	program := filepath.Join(t.TempDir(), "ipassan-connector.exe")
 	require.NoError(t, os.WriteFile(program, []byte("MZ"), 0o700))
-	cfg := demoConfig(t, srv.URL, m{"caBundlePath": ca, "connectorPath": program,
+	indexDir := t.TempDir()
+	cfg := demoConfig(t, srv.URL, m{"caBundlePath": ca, "connectorPath": program, "siteIndexPath": indexDir,
 		"accessProfileMappingPath": "", "accessProfileMapping": "HelloIDLookupKey;AccessProfileName;AccessProfileId\n" +
 			"Medewerker Servicedesk;Verdieping 1;" + verdieping1 + "\nHoofd Financiën;Verdieping 2;a1f0c6d2-3b4e-4c5f-8a9b-0c1d2e3f4a55\n"})
 
@@ -54,13 +55,14 @@ func TestValidateAllPass(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
 	v := decodeJSON[validation](t, r)
 	assert.True(t, v.OK)
-	assert.Equal(t, []string{"pass configuration", "pass connectorPath", "pass https", "pass credentials", "pass site", "pass mapping table",
+	assert.Equal(t, []string{"pass configuration", "pass connectorPath", "pass https", "pass credentials", "pass site", "pass site index", "pass mapping table",
 		"pass profiles", "pass field mapping", "pass lookup key", "pass lookup key"}, statusLines(v))
 	assert.Equal(t, `clientId, clientSecret, baseUrl and siteId are set and well-formed
 connectorPath "`+program+`" exists: HelloID's wrappers run it
 `+srv.URL+` uses https
 IPassan issued a token to API client "demo-client"
 site `+demoSite+` answers: its first page holds 4 persons
+none on this machine yet: the next whole-site read (a correlating create, find, plan, or this validate) builds it in "`+indexDir+`"
 accessProfileMapping: 2 rows, 2 access profiles
 all 2 mapped access profiles are on persons of the site
 fieldMapping.json maps afas-zoe-dhondt.json for Create, Update, Enable, Disable and Delete
@@ -68,6 +70,13 @@ afas-zoe-dhondt.json, Update: lookup key "Medewerker Servicedesk" maps to "Verdi
 afas-zoe-dhondt.json, Enable: lookup key "Medewerker Servicedesk" maps to "Verdieping 1" (`+verdieping1+`, line 2)
 `, messages(v))
 	assert.Empty(t, r.stderr)
+
+	// validate's own read of the site left the index behind.
+	r = runOn(t, terminal{}, "validate", "--config", cfg)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	v = decodeJSON[validation](t, r)
+	require.Equal(t, "site index", v.Checks[5].Check)
+	assert.Regexp(t, `^4 persons on this machine, built [0-9]+s ago from a read of the site: correlating creates use it for another [0-9]+m[0-9]+s$`, v.Checks[5].Message)
 }
 
 func TestValidate(t *testing.T) {
@@ -93,30 +102,30 @@ func TestValidate(t *testing.T) {
 		messages []string // each in some check's message
 	}{
 		{"the demo: ready, with warnings", nil, nil, "", 0,
-			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass mapping table",
+			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass site index", "pass mapping table",
 				"warn profiles", "warn profiles", "warn profiles"},
 			[]string{"connectorPath is empty: HelloID's wrappers need the path of ipassan-connector on the agent",
 				"is plain http, which is allowed only for a loopback test server such as ipassan-fake",
 				"its first page holds 2 persons, more follow",
 				`"Alle verdiepingen" (a1f0c6d2-3b4e-4c5f-8a9b-0c1d2e3f4a52, line 3) is on none of the 4 persons of the site: IPassan ignores a GUID it does not know, so make sure it exists`}},
 		{"sample persons, one of them unmapped", nil, []string{"--field-mapping", projectMapping, "--person", zoe, "--person", demoPerson}, "", 1,
-			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass mapping table",
+			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass site index", "pass mapping table",
 				"warn profiles", "warn profiles", "warn profiles",
 				"pass field mapping", "pass lookup key", "pass lookup key", "pass field mapping", "fail lookup key", "fail lookup key"},
 			[]string{`demoPerson.json, Update: lookup key "Central Web Engineer" is not in the mapping table`,
 				`demoPerson.json, Enable: lookup key "Central Web Engineer" is not in the mapping table`}},
 		{"a field mapping without a lookup key", nil, []string{"--field-mapping", noLookupKey, "--person", zoe}, "", 1,
-			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass mapping table",
+			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass site index", "pass mapping table",
 				"warn profiles", "warn profiles", "warn profiles", "pass field mapping", "warn lookup key", "fail lookup key"},
 			[]string{"afas-zoe-dhondt.json, Update: the field mapping gives no _extension.accessProfileLookupKey, so update will leave access alone",
 				"afas-zoe-dhondt.json, Enable: the field mapping gives no _extension.accessProfileLookupKey, and enable needs it to choose the door profile"}},
 		{"a field mapping that throws", nil, []string{"--field-mapping", throwing, "--person", demoPerson}, "", 1,
-			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass mapping table",
+			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass site index", "pass mapping table",
 				"warn profiles", "warn profiles", "warn profiles", "fail field mapping", "fail lookup key"},
 			[]string{`demoPerson.json, Update: field "mail" (Complex): TypeError: Cannot read property 'Email' of undefined at line 1`,
 				"demoPerson.json, Enable: the field mapping gives no _extension.accessProfileLookupKey"}},
 		{"permissions mode needs no lookup key", m{"accessProfileSource": "permissions"}, []string{"--field-mapping", noLookupKey, "--person", zoe}, "", 0,
-			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass mapping table",
+			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass site index", "pass mapping table",
 				"warn profiles", "warn profiles", "warn profiles", "pass field mapping", "pass lookup key"},
 			[]string{"accessProfileSource is permissions: enable and update leave access alone, HelloID grants profiles"}},
 		{"wrong secret", nil, nil, "wrong", 1,
@@ -132,13 +141,13 @@ func TestValidate(t *testing.T) {
 				"configuration key baseUrl must use https",
 				`configuration key pageSize must be a whole number from 1 to 1000, got "lots"`, "not checked: the configuration has errors"}},
 		{"no mapping table", m{"accessProfileMappingPath": ""}, nil, "", 1,
-			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "fail mapping table", "skip profiles"},
+			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass site index", "fail mapping table", "skip profiles"},
 			[]string{"configuration key accessProfileMappingPath is missing: enable needs the access-profile mapping table", "not checked: no mapping table"}},
 		{"a mapping table with a duplicate key", m{"accessProfileMappingPath": duplicate}, nil, "", 1,
-			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "fail mapping table", "skip profiles"},
+			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass site index", "fail mapping table", "skip profiles"},
 			[]string{`line 3: lookup key "a" repeats line 2 ("A")`}},
 		{"a mapping table saved by Excel", m{"accessProfileMappingPath": excel}, nil, "", 0,
-			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "warn mapping table", "pass mapping table", "pass profiles"},
+			[]string{"pass configuration", "warn connectorPath", "warn https", "pass credentials", "pass site", "pass site index", "warn mapping table", "pass mapping table", "pass profiles"},
 			[]string{"is not UTF-8 and was read as Windows-1252 (what Excel saves)", "1 row, 1 access profile", "the mapped access profile is on persons of the site"}},
 	}
 	for _, tt := range tests {
@@ -177,10 +186,10 @@ func TestValidateOnATerminal(t *testing.T) {
 	r := runOn(t, terminal{out: true, err: true}, "validate", "--config", cfg)
 	require.Equal(t, 0, r.code, r.stderr)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	require.Len(t, lines, 10)
+	require.Len(t, lines, 11)
 	assert.Equal(t, "\x1b[32m✓\x1b[0m  \x1b[1mconfiguration\x1b[0m  clientId, clientSecret, baseUrl and siteId are set and well-formed", lines[0])
 	assert.Contains(t, lines[2], "\x1b[33m!\x1b[0m  \x1b[1mhttps\x1b[0m          http://")
-	assert.Equal(t, "\x1b[32mReady: no check failed.\x1b[0m", lines[9])
+	assert.Equal(t, "\x1b[32mReady: no check failed.\x1b[0m", lines[10])
 	assert.Contains(t, r.stderr, "Reading the site", "the scan for profiles shows its progress")
 
 	r = invocation{term: terminal{out: true}, env: map[string]string{"NO_COLOR": "", contextbuild.EnvClientSecret: "wrong"}}.run(t, "validate", "--config", cfg)

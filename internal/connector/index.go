@@ -42,6 +42,12 @@ func (c *Connector) siteIndex(field string) siteindex.Index {
 	return siteindex.Index{Path: path, Key: key, MaxAge: c.Config.SiteIndexMaxAge}
 }
 
+// SiteIndexInfo says what this machine's site index for lookups on field
+// holds, or, as a *siteindex.Error, why an action would not use it.
+func (c *Connector) SiteIndexInfo(ctx context.Context, field string) (siteindex.Info, error) {
+	return c.siteIndex(field).Stat(ctx, time.Now())
+}
+
 // fromIndex returns the one person the index names for field = value, after
 // reading that person from IPassan shows the same uuid and the same value.
 // ok is false whenever the index cannot answer for sure.

@@ -101,11 +101,12 @@ func (c *Connector) scanLeavingIndex(ctx context.Context, field string, keep fun
 
 // ProfilesOnPersons returns, for every profile GUID held in any slot of any
 // person of the site (lower case), how many persons hold it, and how many
-// persons the site has.
+// persons the site has. Like every whole-site read it leaves the site index
+// behind.
 func (c *Connector) ProfilesOnPersons(ctx context.Context) (map[string]int, int, error) {
 	counts := map[string]int{}
 	hasProfile := func(p ipassan.Person) bool { return p.AccessType != ipassan.AccessType{} }
-	stats, err := c.scan(ctx, hasProfile, func(p ipassan.Person) error {
+	stats, err := c.scanLeavingIndex(ctx, ipassan.FieldNumber, hasProfile, func(p ipassan.Person) error {
 		for _, id := range []string{p.AccessType.DoorPermanent, p.AccessType.DoorTemporary, p.AccessType.FloorPermanent, p.AccessType.FloorTemporary} {
 			if id = strings.ToLower(strings.TrimSpace(id)); id != "" {
 				counts[id]++

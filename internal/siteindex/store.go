@@ -141,6 +141,47 @@ func (ix Index) Lookup(ctx context.Context, now time.Time, field, value string) 
 	return ix.lookupIn(f, size, key, now, col, value)
 }
 
+// Info is what a usable index holds, for an admin to see.
+type Info struct {
+	Path    string
+	Built   time.Time // when the full read it comes from began
+	Persons int
+	Size    int64 // bytes
+}
+
+// Stat reads the index as Lookup does and says what it holds. An index
+// Lookup would not use yields the same *Error saying why.
+func (ix Index) Stat(ctx context.Context, now time.Time) (Info, error) {
+	info := Info{Path: ix.Path}
+	if ix.MaxAge <= 0 {
+		return info, &Error{Kind: ErrOff, Path: ix.Path}
+	}
+	key, err := ix.Key.normalize()
+	if err != nil {
+		return info, ix.withPath(err)
+	}
+	if _, err := os.Lstat(ix.Path); errors.Is(err, fs.ErrNotExist) {
+		return info, &Error{Kind: ErrMissing, Path: ix.Path}
+	}
+	l, err := ix.lock(ctx, false)
+	if err != nil {
+		return info, err
+	}
+	defer l.release()
+	f, size, err := ix.open()
+	if err != nil {
+		return info, err
+	}
+	defer func() { _ = f.Close() }()
+	judge := ix.judge(key, now)
+	hdr, _, err := readIndex(f, size, judge, func(*record) error { info.Persons++; return nil })
+	if err != nil {
+		return Info{Path: ix.Path}, ix.withPath(err)
+	}
+	info.Built, info.Size = hdr.built, size
+	return info, nil
+}
+
 // lookupIn is Lookup's work on an open file of size bytes.
 func (ix Index) lookupIn(f io.ReaderAt, size int64, key normKey, now time.Time, col int, value string) ([]string, error) {
 	want := []byte(strings.TrimSpace(value))
