@@ -201,6 +201,7 @@ func TestRefusedConnectionShowsTheWait(t *testing.T) {
 	r := invocation{term: terminal{err: true}}.run(t, "sites", "--config", cfg)
 	assert.Equal(t, ExitFailed, r.code)
 	assert.Regexp(t, `to retry POST /api/v1/token \(.*\) \(1(\.[0-9])?s\)`, r.stderr, "the spinner showed the wait, and for how long")
+	assert.Regexp(t, `to retry POST /api/v1/token \([^)]*connection refused[^)]*\)`, r.stderr, "and why: the spinner names the refused connection, not only its kind")
 	assert.Contains(t, r.stderr, "connection refused")
 	assert.Less(t, spinnerQuiet, time.Since(start), "the wait was long enough for the spinner")
 	assert.LessOrEqual(t, spinnerQuiet, time.Second, "something shows within a second")

@@ -68,6 +68,21 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// reason is the kind of failure with its first words, for a line that says
+// what the client is waiting for: "temporarily unavailable: connection
+// refused", not only the kind.
+func (e *Error) reason() string {
+	const most = 80 // characters of the message; a progress line is one line
+	msg := strings.Join(strings.Fields(e.Message), " ")
+	if msg == "" {
+		return e.Kind.Error()
+	}
+	if r := []rune(msg); len(r) > most {
+		msg = string(r[:most]) + "…"
+	}
+	return e.Kind.Error() + ": " + msg
+}
+
 // Ambiguous reports whether a failed create may nonetheless have created the
 // person: the request went out but no clear answer came back (a timeout, a
 // dropped connection, a 5xx, an answer that cannot be read). 429 and other 4xx

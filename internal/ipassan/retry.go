@@ -80,7 +80,7 @@ func (c *Client) retryWait(_ *resty.Client, resp *resty.Response) (time.Duration
 	}
 	c.opts.Logger.Debug().Str("method", e.Method).Str("path", e.Path).Int("attempt", attempt).
 		Dur("wait", wait).Str("reason", e.Kind.Error()).Msg("ipassan retry")
-	c.setActivity(fmt.Sprintf("waiting %s to retry %s %s (%s)", wait.Round(time.Millisecond), e.Method, e.Path, e.Kind))
+	c.setActivity(fmt.Sprintf("waiting %s to retry %s %s (%s)", wait.Round(time.Millisecond), e.Method, e.Path, e.reason()))
 	if c.shortenWait != nil {
 		wait = c.shortenWait(wait)
 	}
