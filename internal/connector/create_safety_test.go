@@ -175,3 +175,62 @@ func TestCreateTheServerFinishesLateIsNotSentAgain(t *testing.T) {
 		"IPassan finished the create after all")
 	assert.Equal(t, 1, countNumber(e, "1001"))
 }
+
+// A 4xx that is not in IPassan's own JSON error shape (a proxy's page, an
+// empty body) proves nothing: IPassan may have created the person behind it.
+// The create is not sent again; with correlation the site is searched and
+// the person found, without it the create fails at once. An IPassan-shaped
+// 429 or 401, which does prove nothing was created, is the only 4xx a
+// create is sent again after (the fault table covers it).
+func TestForeign4xxAfterACreateIsNeverSentAgain(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, contentType, body string
+		status                  int
+	}{
+		{"an HTML 429", "text/html", "<h1>Too many requests</h1>", http.StatusTooManyRequests},
+		{"a plain 429", "text/plain", "slow down", http.StatusTooManyRequests},
+		{"an empty 429", "", "", http.StatusTooManyRequests},
+		{"an HTML 401", "text/html", "<h1>Unauthorized</h1>", http.StatusUnauthorized},
+		{"an HTML 400", "text/html", "<h1>Bad request</h1>", http.StatusBadRequest},
+		{"a gateway's JSON 403", "application/json", `{"message":"forbidden by policy"}`, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var posts int
+			var mu sync.Mutex
+			// The proxy passes the create on to IPassan, which makes the
+			// person, and answers the client with its own page.
+			proxy := func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/person") {
+						next.ServeHTTP(w, r)
+						return
+					}
+					mu.Lock()
+					posts++
+					mu.Unlock()
+					next.ServeHTTP(httptest.NewRecorder(), r)
+					if tt.contentType != "" {
+						w.Header().Set("Content-Type", tt.contentType)
+					}
+					w.WriteHeader(tt.status)
+					_, _ = io.WriteString(w, tt.body)
+				})
+			}
+			e := newEnvBehind(t, fake.Options{}, proxy)
+			out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001")})
+			log := succeeded(t, out, helloid.CreateAccount)
+			assert.Contains(t, log.Message, `so the person was looked up and found by number = "1001"`)
+			assert.Equal(t, 1, countNumber(e, "1001"), "one person")
+			assert.Equal(t, 1, posts, "one POST")
+
+			e2 := newEnvBehind(t, fake.Options{}, proxy)
+			out = e2.run("create", m{"Data": newHire()})
+			failed(t, out, helloid.CreateAccount, "without correlation there is no value to look it up by")
+			assert.Equal(t, 1, countNumber(e2, "1001"), "the person IPassan made, and no second one")
+			assert.Equal(t, 2, posts, "one POST each")
+		})
+	}
+}

@@ -176,12 +176,19 @@ func (c *Client) do(ctx context.Context, req request) (answer, error) {
 		if err != nil {
 			return answer{}, err
 		}
-		ans, err := c.exchange(ctx, req, tok, req.method != http.MethodPost)
-		if relogged || !errors.Is(err, ErrAuth) {
-			return ans, err
+		repeatable := req.method != http.MethodPost
+		ans, err := c.exchange(ctx, req, tok, repeatable)
+		if relogged || !errors.Is(err, ErrAuth) || (!repeatable && foreign(err)) {
+			return ans, err // a create is repeated only after IPassan's own 401
 		}
 		c.forget(tok)
 	}
+}
+
+// foreign reports an *Error marked Foreign.
+func foreign(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Foreign
 }
 
 // exchange runs one call through resty: the request with its retries. A 2xx

@@ -43,6 +43,10 @@ type Error struct {
 	NotSent    bool          // the request never reached IPassan (connecting failed)
 	Attempts   int           // how many times it was sent, when more than once
 	GaveUp     string        // why retrying stopped early, when it did
+	// Foreign marks a 4xx that is not in IPassan's own JSON error shape (a
+	// proxy's page, an empty body): it does not prove that IPassan never
+	// acted on the request, so a create is not sent again after it.
+	Foreign bool
 }
 
 func (e *Error) Error() string {
@@ -91,6 +95,9 @@ func Ambiguous(err error) bool {
 	var e *Error
 	if !errors.As(err, &e) || e.NotSent {
 		return false
+	}
+	if e.Foreign {
+		return true // a 4xx nobody can vouch for: the create may have landed
 	}
 	switch e.Kind {
 	case ErrTransient, ErrTimeout, ErrServer, ErrProtocol:
@@ -143,17 +150,24 @@ func errorFromAnswer(method, path string, status int, header http.Header, body [
 	default:
 		e.Kind = ErrProtocol
 	}
+	if status >= 400 && status < 500 && e.Kind != ErrNotFound && e.Kind != ErrProtocol {
+		e.Foreign = !ipassanJSONError(body)
+	}
 	return e
+}
+
+// ipassanJSONError reports an answer in IPassan's own JSON error shape: an
+// object holding error or error_description. Only such a 4xx proves that
+// IPassan itself refused a request (the contract's "At most one POST").
+func ipassanJSONError(body []byte) bool {
+	o, err := object.DecodeObject(body)
+	return err == nil && (o.Has("error") || o.Has("error_description"))
 }
 
 // ipassanError reports a body IPassan answers an error with: nothing at all,
 // or a JSON object holding error or error_description.
 func ipassanError(body []byte) bool {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return true
-	}
-	o, err := object.DecodeObject(body)
-	return err == nil && (o.Has("error") || o.Has("error_description"))
+	return len(bytes.TrimSpace(body)) == 0 || ipassanJSONError(body)
 }
 
 // describe names what came back, for a message about an answer that is not

@@ -42,7 +42,9 @@ const (
 func retryable(repeatable bool, e *Error) bool {
 	switch {
 	case e.Kind == ErrRateLimited:
-		return true // IPassan did nothing, whatever the method
+		// IPassan's own 429 says it did nothing, whatever the method; one
+		// that is not in its shape proves nothing for a create.
+		return repeatable || !e.Foreign
 	case e.NotSent:
 		return e.Kind == ErrTransient // the connection could not be opened
 	case !repeatable:
