@@ -122,10 +122,12 @@ func (c *Client) protocolError(method, path string, ans answer, err error) *Erro
 		Message: fmt.Sprintf("the answer is not a person (%s): %s", c.opts.Redactor.Redact(clip(err.Error())), describe(nil, body))}
 }
 
-// emptyAnswer reports a 2xx that holds no person at all: nothing, null, an
-// empty list (what a PHP back end writes for an empty map), {}, or those
-// wrapped as {"data": …}. These are the only 2xx answers read as "no such
-// person"; everything else must be a person.
+// emptyAnswer reports a 2xx that holds no person at all, in one of the
+// shapes the contract lists: nothing, "", null, an empty list (what a PHP
+// back end writes for an empty map), {}, or {"data": null}. These are the
+// only 2xx answers read as "no such person"; anything else must be a person
+// (so {"data": []}, {"data": {}} or {"Data": null} is an answer not
+// understood, never "already gone").
 func emptyAnswer(body []byte) bool {
 	b := bytes.TrimSpace(body)
 	if len(b) == 0 {
@@ -135,17 +137,18 @@ func emptyAnswer(body []byte) bool {
 	if err != nil {
 		return false
 	}
-	if o, ok := v.(*object.Object); ok && o.Len() == 1 {
-		if data, ok := o.Get("data"); ok {
-			v = data
-		}
-	}
 	switch t := v.(type) {
 	case nil:
 		return true
+	case string:
+		return t == ""
 	case []any:
 		return len(t) == 0
 	case *object.Object:
+		if t.Len() == 1 && t.Spelling("data") == "data" {
+			data, _ := t.Get("data")
+			return data == nil
+		}
 		return t.Len() == 0
 	}
 	return false

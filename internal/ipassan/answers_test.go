@@ -66,8 +66,13 @@ func TestOddAnswersForOnePerson(t *testing.T) {
 		{"a PHP empty map", `[]`, ipassan.ErrNotFound, ""},
 		{"an empty object", `{}`, ipassan.ErrNotFound, ""},
 		{"data null", `{"data":null}`, ipassan.ErrNotFound, ""},
-		{"data an empty list", `{"data":[]}`, ipassan.ErrNotFound, ""},
-		{"data an empty object", ` {"Data": {}} `, ipassan.ErrNotFound, ""},
+		{"an empty text", `""`, ipassan.ErrNotFound, ""},
+		// Only the shapes the contract lists mean "no such person"; these
+		// do not, and must not let a leaver keep access as "already gone".
+		{"data an empty list", `{"data":[]}`, ipassan.ErrProtocol, `"{\"data\":[]}"`},
+		{"data an empty object", ` {"data": {}} `, ipassan.ErrProtocol, "not a person"},
+		{"Data null, spelled otherwise", `{"Data":null}`, ipassan.ErrProtocol, "not a person"},
+		{"some text", `"gone"`, ipassan.ErrProtocol, "not a person"},
 		{"no uuid", `{"firstname":"x"}`, ipassan.ErrProtocol, "it holds no uuid"},
 		{"a list of persons", `[{"uuid":"p-1"}]`, ipassan.ErrProtocol, "not a person"},
 		{"a page", `<html><body><h1>Welcome</h1><p>Please log in</p></body></html>`, ipassan.ErrProtocol, `"Welcome Please log in"`},
