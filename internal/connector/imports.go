@@ -38,6 +38,9 @@ func (c *Connector) ImportAccounts(ctx context.Context, in *helloid.Context, emi
 	hasUUID := func(p ipassan.Person) bool { return p.UUID != "" }
 	var emitErr error
 	_, err = c.scan(ctx, hasUUID, func(p ipassan.Person) error {
+		if err := slotsKnown(p); err != nil {
+			return err // Enabled cannot be told
+		}
 		if emitErr = emit(importedAccount(p, fields)); emitErr != nil {
 			return emitErr
 		}
@@ -192,9 +195,12 @@ func (c *Connector) heldProfiles(ctx context.Context) ([]heldProfile, error) {
 	var order []string               // GUIDs as first spelled, in the order first seen
 	holds := func(p ipassan.Person) bool {
 		id, _ := p.AccessType.Slot(slot)
-		return id != ""
+		return id != "" || p.AccessType.Unreadable != ""
 	}
 	_, err := c.scan(ctx, holds, func(p ipassan.Person) error {
+		if err := slotsKnown(p); err != nil {
+			return err
+		}
 		id, _ := p.AccessType.Slot(slot)
 		key := strings.ToLower(id)
 		if _, seen := members[key]; !seen {
@@ -231,4 +237,15 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// slotsKnown fails a whole-site read that reports who holds which profile
+// when a person's access slots come in a shape the client does not know: an
+// unreadable slot is not an empty one, and reporting it as empty would tell
+// HelloID's governance that a person holds no door profile.
+func slotsKnown(p ipassan.Person) error {
+	if p.AccessType.Unreadable == "" {
+		return nil
+	}
+	return fmt.Errorf("the access slots of IPassan person %s cannot be read (%s), so who holds which profile is not known", p.UUID, p.AccessType.Unreadable)
 }

@@ -178,3 +178,46 @@ func TestImportPermissionsBatches(t *testing.T) {
 	assert.Equal(t, connector.DynamicPermissionReference, (*listed.Permissions)[0].Identification.Reference)
 	assert.Empty(t, listed.AuditLogs[0].Action, "listing is none of HelloID's audit Actions")
 }
+
+// A whole-site read that reports who holds which profile fails when a
+// person's access slots come in a shape the client does not know: read as
+// empty, they would tell HelloID's governance that the person holds nothing.
+func TestSiteReadsOfProfilesFailOnUnreadableSlots(t *testing.T) {
+	t.Parallel()
+	shapes := []string{"absent", "list", "snakeCase", "caseTwins", "number", "objectWithoutID", "text", "unknownSlot"}
+	reads := map[string]func(*connector.Connector, *helloid.Context) error{
+		"import": func(c *connector.Connector, in *helloid.Context) error {
+			_, err := c.ImportAccounts(context.Background(), in, func(connector.ImportedAccount) error { return nil })
+			return err
+		},
+		"import-permissions": func(c *connector.Connector, in *helloid.Context) error {
+			_, err := c.ImportPermissions(context.Background(), in, func(connector.PermissionBatch) error { return nil })
+			return err
+		},
+		"import-subpermissions": func(c *connector.Connector, in *helloid.Context) error {
+			_, err := c.ImportSubPermissions(context.Background(), in, func(connector.SubPermissionBatch) error { return nil })
+			return err
+		},
+		"profiles on persons": func(c *connector.Connector, _ *helloid.Context) error {
+			_, _, err := c.ProfilesOnPersons(context.Background())
+			return err
+		},
+	}
+	for _, shape := range shapes {
+		for name, read := range reads {
+			t.Run(shape+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t, fake.Options{},
+					fake.Person{UUID: "holder", Lastname: "Leaver", AccessType: fake.Slots{DoorPermanent: ptr(floor1)}},
+					fake.Person{UUID: "plain", Lastname: "Other"})
+				conn, in := e.importer(m{})
+				require.NoError(t, read(conn, in), "in a shape the client knows, the read succeeds")
+				e.fake.AddFault(fake.Fault{Route: fake.RouteList, AccessTypeShape: shape})
+				err := read(conn, in)
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "cannot be read")
+				assert.Contains(t, err.Error(), "so who holds which profile is not known")
+			})
+		}
+	}
+}

@@ -107,6 +107,9 @@ func (c *Connector) ProfilesOnPersons(ctx context.Context) (map[string]int, int,
 	counts := map[string]int{}
 	hasProfile := func(p ipassan.Person) bool { return p.AccessType != ipassan.AccessType{} }
 	stats, err := c.scanLeavingIndex(ctx, ipassan.FieldNumber, hasProfile, func(p ipassan.Person) error {
+		if err := slotsKnown(p); err != nil {
+			return err
+		}
 		for _, id := range []string{p.AccessType.DoorPermanent, p.AccessType.DoorTemporary, p.AccessType.FloorPermanent, p.AccessType.FloorTemporary} {
 			if id = strings.ToLower(strings.TrimSpace(id)); id != "" {
 				counts[id]++
