@@ -150,7 +150,7 @@ func readFile(what, path string) ([]byte, error) {
 	case err != nil:
 		return nil, fmt.Errorf("%s file %s cannot be read: %w", what, QuotePath(path), err)
 	case len(raw) > helloid.MaxContextBytes:
-		return nil, fmt.Errorf("%s file %s is larger than %d MiB", what, QuotePath(path), helloid.MaxContextBytes>>20)
+		return nil, fmt.Errorf("%s file %s is larger than %d MB", what, QuotePath(path), helloid.MaxContextBytes/1_000_000)
 	}
 	return raw, nil
 }

@@ -15,8 +15,9 @@ import (
 
 // MaxContextBytes bounds what is read from standard input. A real context is a
 // few kilobytes; a person with every contract rarely passes 100 KB. The
-// contract refuses anything above 16 MB.
-const MaxContextBytes = 16 << 20
+// contract refuses anything above 16 MB, counted as the contract writes it
+// (16,000,000 bytes), so a context over 16 MB by any count is refused.
+const MaxContextBytes = 16_000_000
 
 // Context is what HelloID hands one action.
 type Context struct {
@@ -31,7 +32,7 @@ func Read(r io.Reader) (*Context, error) {
 		return nil, fmt.Errorf("reading the context: %w", err)
 	}
 	if len(raw) > MaxContextBytes {
-		return nil, fmt.Errorf("the context is larger than %d MiB", MaxContextBytes>>20)
+		return nil, fmt.Errorf("the context is larger than %d MB (%d bytes)", MaxContextBytes/1_000_000, MaxContextBytes)
 	}
 	return Decode(raw)
 }

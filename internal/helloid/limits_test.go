@@ -169,3 +169,19 @@ func TestContextsAtTheSizeLimitDecodeWithinTheMemoryLimit(t *testing.T) {
 		})
 	}
 }
+
+// The contract refuses a context larger than 16 MB; 16 MB itself is read.
+func TestContextOver16MBIsRefused(t *testing.T) {
+	t.Parallel()
+	text := func(size int) []byte {
+		head, tail := `{"actionContext":{"Data":{"x":"`, `"}}}`
+		return []byte(head + strings.Repeat("a", size-len(head)-len(tail)) + tail)
+	}
+	_, err := helloid.Read(bytes.NewReader(text(16_000_001)))
+	require.Error(t, err)
+	assert.Equal(t, "the context is larger than 16 MB (16000000 bytes)", err.Error())
+
+	c, err := helloid.Read(bytes.NewReader(text(16_000_000)))
+	require.NoError(t, err)
+	assert.NotNil(t, c)
+}
