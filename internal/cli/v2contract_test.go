@@ -97,6 +97,13 @@ func TestHelloIDV2ContractThroughTheCommandLine(t *testing.T) {
 				said = append(said, l.Message)
 			}
 			assert.Contains(t, strings.Join(said, "\n"), tt.message)
+			var raw struct{ AuditLogs []map[string]any }
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &raw))
+			for _, l := range raw.AuditLogs {
+				for _, key := range []string{"Action", "Message", "IsError"} {
+					assert.Contains(t, l, key, "every audit line is {Action, Message, IsError}")
+				}
+			}
 			if tt.then != nil {
 				tt.then(t, f)
 			}

@@ -17,15 +17,16 @@ const (
 	GrantPermission  = "GrantPermission"
 	RevokePermission = "RevokePermission"
 	UpdatePermission = "UpdatePermission"
-	// NoAction leaves Action out of an audit line, as HelloID's V2 template
-	// does where none of its values fits: listing permissions, a uniqueness
-	// check.
+	// NoAction is the empty Action of an audit line where none of HelloID's
+	// values fits (listing permissions, a uniqueness check: HelloID shows no
+	// audit log for those). The key is printed all the same, so every audit
+	// line has the contract's {Action, Message, IsError}.
 	NoAction = ""
 )
 
 // AuditLog is one line the HelloID user sees.
 type AuditLog struct {
-	Action  string `json:"Action,omitempty"`
+	Action  string `json:"Action"`
 	Message string `json:"Message"`
 	IsError bool   `json:"IsError"`
 }
