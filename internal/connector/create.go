@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
@@ -112,7 +113,9 @@ const PreviewAccountReference = "Currently not available"
 // says how it was found). None found fails with advice: HelloID's retry
 // correlates with the person if it appears after all.
 func (c *Connector) createOnce(ctx context.Context, corr helloid.Correlation, form ipassan.Form) (p ipassan.Person, found string, err error) {
-	p, err = c.Client.CreatePerson(ctx, form)
+	postCtx, cancel := searchLeft(ctx, corr.Enabled)
+	p, err = c.Client.CreatePerson(postCtx, form)
+	cancel()
 	switch {
 	case err == nil:
 		return p, "", nil
@@ -133,6 +136,18 @@ func (c *Connector) createOnce(ctx context.Context, corr helloid.Correlation, fo
 		return p, "", fmt.Errorf("%s; afterwards %d persons have %s: check IPassan for a duplicate. Nothing more was sent", Explain(err), len(persons), by)
 	}
 	return p, "", fmt.Errorf("%s; no person with %s is there yet, but IPassan may still finish the create: HelloID's retry will correlate with the person if it appears. Nothing more was sent", Explain(err), by)
+}
+
+// searchLeft bounds the create POST to half the time the action has left
+// when correlation is on, so that an unclear answer still leaves time to
+// search for the person (the POST's own request timeout, 10 s by default,
+// is shorter than that under the default 25 s deadline).
+func searchLeft(ctx context.Context, correlating bool) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !correlating || !ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, time.Until(deadline)/2)
 }
 
 // lockCorrelation takes the machine-wide lock of this site and correlation

@@ -234,3 +234,31 @@ func TestForeign4xxAfterACreateIsNeverSentAgain(t *testing.T) {
 		})
 	}
 }
+
+// A create whose answer never comes leaves time to search for the person:
+// the POST gets half of what the action has left, not all of it, so the
+// search after it still runs before the deadline and finds the person IPassan
+// made meanwhile.
+func TestUnansweredCreateLeavesTimeToSearch(t *testing.T) {
+	t.Parallel()
+	late := &lateWriter{}
+	landBeforeSearch := func(next http.Handler) http.Handler {
+		held := late.wrap(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/person") {
+				late.land()
+			}
+			held.ServeHTTP(w, r)
+		})
+	}
+	e := newEnvBehind(t, fake.Options{}, landBeforeSearch)
+	e.deadline = 3 * time.Second // shorter than the request timeout below
+	start := time.Now()
+	out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001"),
+		"Configuration": e.configuration(m{"requestTimeoutSeconds": 10})})
+	log := succeeded(t, out, helloid.CreateAccount)
+	assert.Contains(t, log.Message, "so the person was looked up and found")
+	assert.Less(t, time.Since(start), 3*time.Second)
+	assert.Equal(t, 1, late.posts())
+	assert.Equal(t, 1, countNumber(e, "1001"))
+}
