@@ -273,3 +273,38 @@ func TestPermissionsModeDisableStillClearsDoorPermanent(t *testing.T) {
 	p, _ := e.person("emp-1")
 	assert.Equal(t, "", slot(p))
 }
+
+// Contracts in a shape that is not a list of contracts never read as "no
+// contract" (which would take the door profile away); the shape Windows
+// PowerShell 5.1 gives an array wrapped in an object is read as the list.
+func TestSubPermissionsContractsShapes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		contracts any
+		ok        bool
+		slot      string // the slot afterwards
+	}{
+		{"PowerShell 5.1's {value, Count}", m{"value": []any{contract("Consultant", true)}, "Count": 1}, true, floor2},
+		{"one contract, unrolled", contract("Consultant", true), true, floor2},
+		{"text", "System.Object[]", false, floor2},
+		{"a number", 3, false, floor2},
+		{"a list of text", []any{"Consultant"}, false, floor2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, fake.Options{}, employee(floor2))
+			ac := subContext("update", []m{current(floor2, "Floor.2")})
+			ac["personContext"] = m{"Person": m{"Contracts": tt.contracts}}
+			out := e.runSub(ac)
+			assert.Equal(t, tt.ok, out.Success, "%+v", out.AuditLogs)
+			p, _ := e.person("emp-1")
+			assert.Equal(t, tt.slot, slot(p), "the profile stays")
+			if !tt.ok {
+				assert.Zero(t, e.fake.Writes())
+				assert.Contains(t, out.AuditLogs[len(out.AuditLogs)-1].Message, "Contracts")
+			}
+		})
+	}
+}

@@ -175,11 +175,19 @@ func personContracts(in *helloid.Context) ([]*object.Object, error) {
 }
 
 // contractsOf returns a HelloID person's Contracts, or its PrimaryContract
-// when the list is empty.
+// when the list is empty. Contracts in a shape that is not a list of
+// contracts fail: read as "no contract", they would take the person's door
+// profile away.
 func contractsOf(person *object.Object) ([]*object.Object, error) {
 	var out []*object.Object
 	v, _ := person.Get("Contracts")
+	if o, ok := v.(*object.Object); ok {
+		if items, wrapped := powerShellArray(o); wrapped {
+			v = items
+		}
+	}
 	switch list := v.(type) {
+	case nil:
 	case []any:
 		for i, item := range list {
 			o, ok := item.(*object.Object)
@@ -190,6 +198,8 @@ func contractsOf(person *object.Object) ([]*object.Object, error) {
 		}
 	case *object.Object:
 		out = append(out, list) // PowerShell turns a one-element list into the element
+	default:
+		return nil, fmt.Errorf("personContext.Person.Contracts must be a list of contracts, got %s; nothing was changed", object.Kind(v))
 	}
 	if len(out) == 0 {
 		if primary := person.Object("PrimaryContract"); primary != nil {
@@ -197,6 +207,17 @@ func contractsOf(person *object.Object) ([]*object.Object, error) {
 		}
 	}
 	return out, nil
+}
+
+// powerShellArray unwraps the shape Windows PowerShell 5.1's ConvertTo-Json
+// gives an array wrapped in a PowerShell object: {"value": [...], "Count": n}.
+func powerShellArray(o *object.Object) ([]any, bool) {
+	if o.Len() != 2 || !o.Has("Count") {
+		return nil, false
+	}
+	v, _ := o.Get("value")
+	items, ok := v.([]any)
+	return items, ok
 }
 
 func inConditions(contract *object.Object) bool {
