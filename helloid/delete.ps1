@@ -16,12 +16,16 @@ $waitMilliseconds = 28000
 
 try {
     #region start ipassan-connector (the same in every wrapper)
-    $connector = $actionContext.Configuration.connectorPath
+    # A path pasted with quotes around it (as Explorer's "Copy as path" gives it) still starts.
+    $connector = "$($actionContext.Configuration.connectorPath)".Trim().Trim('"')
     if ([string]::IsNullOrWhiteSpace($connector)) {
         throw 'configuration key connectorPath is empty: set it to the full path of ipassan-connector.exe on the agent'
     }
     # UTF-8 without a byte-order mark both ways, so names with diacritics survive.
     $utf8 = [System.Text.UTF8Encoding]::new($false)
+    # Windows PowerShell 5.1 writes an array held in a PowerShell object as {"value": [...], "Count": n}
+    # while this type data is loaded; without it every list reaches the binary as a list.
+    Remove-TypeData System.Array -ErrorAction Ignore
     $contextJson = [ordered]@{ actionContext = $actionContext; personContext = $personContext } |
         ConvertTo-Json -Depth 50 -Compress
 

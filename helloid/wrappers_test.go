@@ -140,6 +140,11 @@ func TestWrappersReadWhatTheirCommandPrints(t *testing.T) {
 	for _, a := range actions.All() {
 		text := read(t, a.Script)
 		assert.Contains(t, text, "[System.Diagnostics.Stopwatch]::StartNew()", "%s counts HelloID's time from its first line", a.Script)
+		// Lists reach the binary as lists: Windows PowerShell 5.1 would
+		// otherwise write a wrapped array as {"value": [...], "Count": n}.
+		typeData := strings.Index(text, "Remove-TypeData System.Array -ErrorAction Ignore")
+		assert.True(t, typeData >= 0 && typeData < strings.Index(text, "ConvertTo-Json"), "%s drops System.Array's type data before ConvertTo-Json", a.Script)
+		assert.Contains(t, text, `.Trim().Trim('"')`, "%s starts a connectorPath pasted with quotes", a.Script)
 		if a.JSONLines() {
 			assert.Contains(t, text, "StandardOutput.ReadLineAsync()", "%s passes lines on as they arrive", a.Script)
 			assert.Contains(t, text, "ConvertTo-HelloIDHashtable $printed", "%s hands HelloID hashtables", a.Script)
