@@ -117,6 +117,7 @@ func TestPlanThroughTheSiteIndex(t *testing.T) {
 		hrPerson("1004", "Anouk", "Jansen", "a@x.nl", "Teamleider", true),
 	}
 	plan := func(persons []*object.Object, useIndex bool) *connector.PlanResult {
+		e.settle()
 		e.fake.ResetCounts()
 		res, err := conn.Plan(context.Background(), persons, connector.PlanOptions{Mapping: mapping, UseIndex: useIndex})
 		require.NoError(t, err)

@@ -36,6 +36,10 @@ func (c *Connector) Uniqueness(ctx context.Context, in *helloid.Context) *helloi
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
+	twin, err := c.correlationTwin(in, data)
+	if err != nil {
+		return helloid.Failure(act, err.Error())
+	}
 
 	// The values to look for: Data's, by IPassan field name.
 	type check struct {
@@ -65,25 +69,29 @@ func (c *Connector) Uniqueness(ctx context.Context, in *helloid.Context) *helloi
 		return out
 	}
 
-	holds := func(p ipassan.Person, ch *check) bool {
-		v, ok := p.Value(ch.name)
-		s, isText := object.Text(v)
-		return ok && isText && strings.EqualFold(strings.TrimSpace(s), ch.value)
-	}
-	other := func(p ipassan.Person) bool { return !strings.EqualFold(p.UUID, self) }
-	stats, err := c.scan(ctx, func(p ipassan.Person) bool {
-		if !other(p) {
+	// clashes: p is another person holding the value. The person a create
+	// would take over (the correlation twin) is this person, not another,
+	// except for the correlation field itself.
+	var twins []string
+	clashes := func(p ipassan.Person, ch *check) bool {
+		if strings.EqualFold(p.UUID, self) || !holdsValue(p, ch.name, ch.value) {
 			return false
 		}
+		return ch.name == twin.field || !twin.is(p)
+	}
+	stats, err := c.scan(ctx, func(p ipassan.Person) bool {
 		for _, ch := range checks {
-			if holds(p, ch) {
+			if clashes(p, ch) || (twin.field != "" && twin.is(p)) {
 				return true
 			}
 		}
 		return false
 	}, func(p ipassan.Person) error {
+		if twin.is(p) && !strings.EqualFold(p.UUID, self) {
+			twins = append(twins, p.UUID)
+		}
 		for _, ch := range checks {
-			if ch.holder == "" && holds(p, ch) {
+			if ch.holder == "" && clashes(p, ch) {
 				ch.holder = p.UUID
 			}
 		}
@@ -104,7 +112,42 @@ func (c *Connector) Uniqueness(ctx context.Context, in *helloid.Context) *helloi
 	} else {
 		out.Log(act, "Not unique: "+strings.Join(found, "; "), false)
 	}
+	if len(twins) > 0 {
+		out.Log(act, fmt.Sprintf("IPassan person %s has %s = %s: the person a create correlates with, so this person, not another", strings.Join(twins, ", "), twin.field, quote(twin.value)), false)
+	}
 	return out
+}
+
+// twinOf names the IPassan persons a correlating create would take over: those
+// whose field equals value. The zero value names nobody.
+type twinOf struct{ field, value string }
+
+func (t twinOf) is(p ipassan.Person) bool {
+	return t.field != "" && holdsValue(p, t.field, t.value)
+}
+
+// correlationTwin is who a create of this person would correlate with: by the
+// context's CorrelationConfiguration when it is on, else by Data's value of
+// importCorrelationField (default number), the field HelloID correlates on
+// here. HelloID runs the uniqueness check before the create correlates, so
+// the existing person's own mail must not count as another's.
+func (c *Connector) correlationTwin(in *helloid.Context, data *object.Object) (twinOf, error) {
+	corr, err := in.Correlation()
+	if err != nil {
+		return twinOf{}, err
+	}
+	if corr.Enabled && corr.AccountField != "" && strings.TrimSpace(corr.PersonFieldValue) != "" {
+		name, _ := ipassan.CanonicalField(corr.AccountField)
+		return twinOf{field: name, value: strings.TrimSpace(corr.PersonFieldValue)}, nil
+	}
+	field := c.Config.ImportCorrelationField
+	v, ok := data.Path(field)
+	s, isText := object.Text(v)
+	if !ok || !isText || strings.TrimSpace(s) == "" {
+		return twinOf{}, nil
+	}
+	name, _ := ipassan.CanonicalField(field)
+	return twinOf{field: name, value: strings.TrimSpace(s)}, nil
 }
 
 // uniqueFields are the fields to check: actionContext.UniqueFieldNames when

@@ -1,6 +1,7 @@
 package connector_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,4 +55,51 @@ func TestUniquenessFailsClearly(t *testing.T) {
 	out = e.run("uniqueness", m{"Data": m{"mail": "x@example.org"}, "UniqueFieldNames": []any{m{"a": 1}}})
 	require.False(t, out.Success)
 	assert.Contains(t, out.AuditLogs[0].Message, "UniqueFieldNames[0] must be a field name")
+}
+
+// HelloID runs the uniqueness check before a create correlates: the IPassan
+// person that create would take over is this person, so its mail is not
+// "another's". It is found by the context's correlation, else by Data's
+// number (importCorrelationField). Its number still counts when number
+// itself is checked.
+func TestUniquenessIgnoresThePersonACreateCorrelatesWith(t *testing.T) {
+	t.Parallel()
+	site := []fake.Person{
+		{UUID: "femke", Lastname: "de Vries", Mail: "femke@example.org", Number: "1002"},
+		{UUID: "other-1", Lastname: "Jansen", Mail: "anouk@example.org", Number: "2002"},
+	}
+	byNumber := m{"Enabled": true, "PersonField": "Person.ExternalId", "PersonFieldValue": "1002", "AccountField": "number", "AccountFieldValue": "1002"}
+	tests := []struct {
+		name     string
+		context  m
+		want     []string
+		contains string
+	}{
+		{"by the context's correlation", m{"Data": m{"mail": "FEMKE@example.org", "number": "1002"}, "CorrelationConfiguration": byNumber},
+			[]string{}, `IPassan person femke has number = "1002": the person a create correlates with`},
+		{"by Data's number, without correlation in the context", m{"Data": m{"mail": "femke@example.org", "number": "1002"}},
+			[]string{}, "the person a create correlates with"},
+		{"another person's mail still clashes", m{"Data": m{"mail": "anouk@example.org", "number": "1002"}, "CorrelationConfiguration": byNumber},
+			[]string{"mail"}, "held by IPassan person other-1"},
+		{"a new person with Femke's mail clashes", m{"Data": m{"mail": "femke@example.org", "number": "3003"}},
+			[]string{"mail"}, "held by IPassan person femke"},
+		{"the correlation field itself is still checked", m{"Data": m{"mail": "femke@example.org", "number": "1002"}, "UniqueFieldNames": []string{"mail", "number"}},
+			[]string{"number"}, `number "1002" is held by IPassan person femke`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, fake.Options{}, site...)
+			out := e.run("uniqueness", tt.context)
+			require.True(t, out.Success, "audit: %+v", out.AuditLogs)
+			require.NotNil(t, out.NonUniqueFields)
+			assert.Equal(t, tt.want, *out.NonUniqueFields)
+			var said []string
+			for _, l := range out.AuditLogs {
+				said = append(said, l.Message)
+			}
+			assert.Contains(t, strings.Join(said, "\n"), tt.contains)
+			assert.Zero(t, e.fake.Writes())
+		})
+	}
 }
