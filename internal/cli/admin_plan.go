@@ -116,7 +116,7 @@ func planRun(ctx context.Context, opts *planOptions) error {
 		return err
 	}
 	if n := plan.Summary[connector.StepError]; n > 0 {
-		return s.fail(fmt.Errorf("%s of the %s hold an error", plural(n, "plan", "plans"), plural(len(plan.Entries), "person", "persons")))
+		return s.fail(fmt.Errorf("%s of the %s %s an error", plural(n, "plan", "plans"), plural(len(plan.Entries), "person", "persons"), verb(n, "holds", "hold")))
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ipassan-connector/ipassan-connector/internal/config"
 	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
+	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
 	"github.com/ipassan-connector/ipassan-connector/internal/ipassan"
 	"github.com/ipassan-connector/ipassan-connector/internal/object"
 	"golang.org/x/sync/errgroup"
@@ -265,16 +266,22 @@ func (p *planner) entry(pc *object.Object) (PlanEntry, int) {
 	}
 	matches := p.byValue[strings.ToLower(id)]
 	entitled := p.entitled(person)
+	// Create checks its Data against the correlation value before it looks
+	// for anyone: a mapping that writes another value fails every create.
+	created, err := p.opts.Mapping.Map("Create", pc, fieldmapping.Options{})
+	if err != nil {
+		return fail("%s", err)
+	}
+	fields, _, err := accountFields(created)
+	if err != nil {
+		return fail("%s", err)
+	}
+	corr := helloid.Correlation{Enabled: true, PersonField: p.opts.PersonField, PersonFieldValue: id, AccountField: p.opts.AccountField}
+	if problem := correlationProblem(corr, fields); problem != "" {
+		return fail("create would fail: %s", problem)
+	}
 	switch len(matches) {
 	case 0:
-		data, err := p.opts.Mapping.Map("Create", pc, fieldmapping.Options{})
-		if err != nil {
-			return fail("%s", err)
-		}
-		fields, _, err := accountFields(data)
-		if err != nil {
-			return fail("%s", err)
-		}
 		e.Steps = append(e.Steps, PlanStep{Action: StepCreate, Detail: fieldNames(fields)})
 		if entitled {
 			p.access(&e, pc, ipassan.Person{}, true)
@@ -293,14 +300,14 @@ func (p *planner) entry(pc *object.Object) (PlanEntry, int) {
 		e.Steps = append(e.Steps, PlanStep{Action: StepError, Detail: err.Error()})
 		return e, matches[0]
 	}
-	fields, _, err := accountFields(data)
+	updated, _, err := accountFields(data)
 	if err != nil {
 		e.Steps = append(e.Steps, PlanStep{Action: StepError, Detail: err.Error()})
 		return e, matches[0]
 	}
 	key, err := lookupKey(data)
 	if err == nil {
-		p.update(&e, account, fields, key)
+		p.update(&e, account, updated, key)
 	} else {
 		e.Steps = append(e.Steps, PlanStep{Action: StepError, Detail: err.Error()})
 	}

@@ -142,3 +142,29 @@ func TestPlanThroughTheSiteIndex(t *testing.T) {
 	assert.Positive(t, e.fake.Count(fake.RouteList))
 	assert.Equal(t, connector.StepCreate, withNew.Entries[2].Steps[0].Action)
 }
+
+// A mapping whose number is not the ExternalId (padded, say) makes every
+// create fail before it looks for anyone; plan says so instead of "create".
+func TestPlanSaysWhenCreateWouldFailOnTheCorrelationValue(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.Options{})
+	mapping, err := fieldmapping.Load(repotest.Path("testdata", "admin", "fieldMapping.json")) // pads number to 8 digits
+	require.NoError(t, err)
+	raw, _ := json.Marshal(m{"actionContext": m{"Configuration": e.configuration(nil)}})
+	in, err := helloid.Decode(raw)
+	require.NoError(t, err)
+	conn, err := connector.New(in, connector.Env{Redactor: secret.NewRedactor(), Log: zerolog.Nop()})
+	require.NoError(t, err)
+
+	person, err := object.DecodeObject(repotest.Read(t, "testdata", "persons", "afas-zoe-dhondt.json")) // ExternalId 1001
+	require.NoError(t, err)
+	pc := object.New()
+	pc.Set("Person", person)
+	res, err := conn.Plan(context.Background(), []*object.Object{pc}, connector.PlanOptions{Mapping: mapping})
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 1)
+	steps := res.Entries[0].Steps
+	require.Len(t, steps, 1)
+	assert.Equal(t, connector.StepError, steps[0].Action)
+	assert.Contains(t, steps[0].Detail, `create would fail: Data.number "00001001" is not the correlation value "1001"`)
+}
