@@ -82,7 +82,11 @@ func TestWorkersMakeAnswersSlowerUnderLoad(t *testing.T) {
 	// Six requests, two at a time, 40 ms each: the last waits two turns.
 	assert.GreaterOrEqual(t, slowest, 120*time.Millisecond)
 	peak, limited := f.Load()
-	assert.Equal(t, 6, peak, "requests waiting for a worker are in flight")
+	// More than the two workers were in flight: the others waited their
+	// turn. (All six only when each arrived before the first two were done,
+	// which a busy machine does not promise.)
+	assert.Greater(t, peak, 2, "requests waiting for a worker are in flight")
+	assert.LessOrEqual(t, peak, 6)
 	assert.Zero(t, limited)
 }
 
