@@ -59,7 +59,7 @@ func TestEndlessScriptsStopInTime(t *testing.T) {
 			_, err := m.Map("Create", nil, Options{Timeout: tt.timeout})
 			elapsed := time.Since(start)
 			assert.EqualError(t, err, tt.want)
-			assert.Less(t, elapsed, time.Second)
+			assert.Less(t, elapsed, 3*time.Second, "stopped, not left running (room for a busy machine)")
 		})
 	}
 }
