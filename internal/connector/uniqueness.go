@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
@@ -36,15 +37,15 @@ func (c *Connector) Uniqueness(ctx context.Context, in *helloid.Context) *helloi
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
-	twin, err := c.correlationTwin(in, data)
+	twin, err := c.correlationTwin(in, data, self)
 	if err != nil {
 		return helloid.Failure(act, err.Error())
 	}
 
 	// The values to look for: Data's, by IPassan field name.
 	type check struct {
-		key, name, value string // Data's spelling, IPassan's, the value trimmed
-		holder           string // a person found holding it
+		key, name, value string   // Data's spelling, IPassan's, the value trimmed
+		holders          []string // persons found holding it, the first few
 	}
 	var checks []*check
 	for _, f := range fields {
@@ -69,30 +70,30 @@ func (c *Connector) Uniqueness(ctx context.Context, in *helloid.Context) *helloi
 		return out
 	}
 
-	// clashes: p is another person holding the value. The person a create
-	// would take over (the correlation twin) is this person, not another,
-	// except for the correlation field itself.
-	var twins []string
-	clashes := func(p ipassan.Person, ch *check) bool {
-		if strings.EqualFold(p.UUID, self) || !holdsValue(p, ch.name, ch.value) {
-			return false
-		}
-		return ch.name == twin.field || !twin.is(p)
+	// A person other than the account holding the value is a clash, except
+	// the one person a create of this person would take over (the
+	// correlation twin, see correlationTwin): that is this person.
+	holds := func(p ipassan.Person, ch *check) bool {
+		return !strings.EqualFold(p.UUID, self) && holdsValue(p, ch.name, ch.value)
 	}
+	var twins []string
 	stats, err := c.scan(ctx, func(p ipassan.Person) bool {
+		if twin.is(p) {
+			return true
+		}
 		for _, ch := range checks {
-			if clashes(p, ch) || (twin.field != "" && twin.is(p)) {
+			if holds(p, ch) {
 				return true
 			}
 		}
 		return false
 	}, func(p ipassan.Person) error {
-		if twin.is(p) && !strings.EqualFold(p.UUID, self) {
+		if twin.is(p) {
 			twins = append(twins, p.UUID)
 		}
 		for _, ch := range checks {
-			if ch.holder == "" && clashes(p, ch) {
-				ch.holder = p.UUID
+			if len(ch.holders) < maxHolders && holds(p, ch) {
+				ch.holders = append(ch.holders, p.UUID)
 			}
 		}
 		return nil
@@ -100,11 +101,15 @@ func (c *Connector) Uniqueness(ctx context.Context, in *helloid.Context) *helloi
 	if err != nil {
 		return helloid.Failure(act, "Could not check uniqueness against IPassan's persons: "+Explain(err))
 	}
+	// Only one twin is this person: with several, correlation would fail
+	// and none of them is this person for sure.
+	isThisPerson := func(uuid string) bool { return len(twins) == 1 && strings.EqualFold(twins[0], uuid) }
 	var found []string
 	for _, ch := range checks {
-		if ch.holder != "" {
+		others := slices.DeleteFunc(ch.holders, isThisPerson)
+		if len(others) > 0 {
 			nonUnique = append(nonUnique, ch.key)
-			found = append(found, fmt.Sprintf("%s %s is held by IPassan person %s", ch.key, quote(ch.value), ch.holder))
+			found = append(found, fmt.Sprintf("%s %s is held by IPassan person %s", ch.key, quote(ch.value), others[0]))
 		}
 	}
 	if len(found) == 0 {
@@ -112,8 +117,8 @@ func (c *Connector) Uniqueness(ctx context.Context, in *helloid.Context) *helloi
 	} else {
 		out.Log(act, "Not unique: "+strings.Join(found, "; "), false)
 	}
-	if len(twins) > 0 {
-		out.Log(act, fmt.Sprintf("IPassan person %s has %s = %s: the person a create correlates with, so this person, not another", strings.Join(twins, ", "), twin.field, quote(twin.value)), false)
+	if len(twins) == 1 {
+		out.Log(act, fmt.Sprintf("IPassan person %s has %s = %s: the person a create of this person correlates with, so its values are this person's own", twins[0], twin.field, quote(twin.value)), false)
 	}
 	return out
 }
@@ -126,17 +131,23 @@ func (t twinOf) is(p ipassan.Person) bool {
 	return t.field != "" && holdsValue(p, t.field, t.value)
 }
 
-// correlationTwin is who a create of this person would correlate with: by the
-// context's CorrelationConfiguration when it is on, else by Data's value of
-// importCorrelationField (default number), the field HelloID correlates on
-// here. HelloID runs the uniqueness check before the create correlates, so
-// the existing person's own mail must not count as another's.
-func (c *Connector) correlationTwin(in *helloid.Context, data *object.Object) (twinOf, error) {
-	corr, err := in.Correlation()
-	if err != nil {
-		return twinOf{}, err
+// correlationTwin is who a create of this person would correlate with, for a
+// create's check (no References.Account): by the context's
+// CorrelationConfiguration when it is on; when the context carries none, by
+// Data's value of importCorrelationField (default number), the field HelloID
+// correlates on here. HelloID runs the uniqueness check before the create
+// correlates, so that person's own mail must not count as another's. With
+// correlation off, or on an update, there is no twin: the create would make
+// a new person, the update's account is References.Account.
+func (c *Connector) correlationTwin(in *helloid.Context, data *object.Object, self string) (twinOf, error) {
+	if self != "" {
+		return twinOf{}, nil
 	}
-	if corr.Enabled && corr.AccountField != "" && strings.TrimSpace(corr.PersonFieldValue) != "" {
+	if v, present := in.Action.Get("CorrelationConfiguration"); present && v != nil {
+		corr, err := in.Correlation()
+		if err != nil || !corr.Enabled || corr.AccountField == "" || strings.TrimSpace(corr.PersonFieldValue) == "" {
+			return twinOf{}, err
+		}
 		name, _ := ipassan.CanonicalField(corr.AccountField)
 		return twinOf{field: name, value: strings.TrimSpace(corr.PersonFieldValue)}, nil
 	}
@@ -149,6 +160,10 @@ func (c *Connector) correlationTwin(in *helloid.Context, data *object.Object) (t
 	name, _ := ipassan.CanonicalField(field)
 	return twinOf{field: name, value: strings.TrimSpace(s)}, nil
 }
+
+// maxHolders is how many holders of a value the check keeps: enough that one
+// of them being this person's twin still leaves another to name.
+const maxHolders = 3
 
 // uniqueFields are the fields to check: actionContext.UniqueFieldNames when
 // given (a list, or names separated by commas), else DefaultUniqueFields.

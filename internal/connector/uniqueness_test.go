@@ -27,9 +27,11 @@ func TestUniqueness(t *testing.T) {
 		{"create: free mail", m{"Data": m{"mail": "new@example.org"}}, []string{}, "No other of the 2 persons of the site holds the same mail"},
 		{"update: the account's own values are not a collision", m{"Data": m{"mail": "zoe.dhondt@example.org"}, "References": m{"Account": "EMP-1"}},
 			[]string{}, "No other"},
-		{"fields named by the context, number too", m{"Data": m{"mail": "zoe.dhondt@example.org", "number": "2002"}, "UniqueFieldNames": []string{"mail", "number"}},
+		{"fields named by the context, number too", m{"Data": m{"mail": "zoe.dhondt@example.org", "number": "2002"}, "UniqueFieldNames": []string{"mail", "number"},
+			"CorrelationConfiguration": m{"Enabled": false}},
 			[]string{"mail", "number"}, "number \"2002\" is held by IPassan person other-1"},
-		{"fields as text", m{"Data": m{"number": "2002"}, "UniqueFieldNames": "number, other"}, []string{"number"}, "held by"},
+		{"fields as text", m{"Data": m{"number": "2002"}, "UniqueFieldNames": "number, other", "CorrelationConfiguration": m{"Enabled": false}},
+			[]string{"number"}, "held by"},
 		{"an empty value collides with nobody", m{"Data": m{"mail": "  "}}, []string{}, "Nothing to check"},
 	}
 	for _, tt := range tests {
@@ -76,15 +78,19 @@ func TestUniquenessIgnoresThePersonACreateCorrelatesWith(t *testing.T) {
 		contains string
 	}{
 		{"by the context's correlation", m{"Data": m{"mail": "FEMKE@example.org", "number": "1002"}, "CorrelationConfiguration": byNumber},
-			[]string{}, `IPassan person femke has number = "1002": the person a create correlates with`},
+			[]string{}, `IPassan person femke has number = "1002": the person a create of this person correlates with`},
 		{"by Data's number, without correlation in the context", m{"Data": m{"mail": "femke@example.org", "number": "1002"}},
-			[]string{}, "the person a create correlates with"},
+			[]string{}, "the person a create of this person correlates with"},
 		{"another person's mail still clashes", m{"Data": m{"mail": "anouk@example.org", "number": "1002"}, "CorrelationConfiguration": byNumber},
 			[]string{"mail"}, "held by IPassan person other-1"},
 		{"a new person with Femke's mail clashes", m{"Data": m{"mail": "femke@example.org", "number": "3003"}},
 			[]string{"mail"}, "held by IPassan person femke"},
-		{"the correlation field itself is still checked", m{"Data": m{"mail": "femke@example.org", "number": "1002"}, "UniqueFieldNames": []string{"mail", "number"}},
-			[]string{"number"}, `number "1002" is held by IPassan person femke`},
+		{"the twin's number is its own too", m{"Data": m{"mail": "femke@example.org", "number": "1002"}, "UniqueFieldNames": []string{"mail", "number"}},
+			[]string{}, "the person a create of this person correlates with"},
+		{"correlation off: a create makes a new person, so Femke is another", m{"Data": m{"mail": "femke@example.org", "number": "1002"},
+			"CorrelationConfiguration": m{"Enabled": false}}, []string{"mail"}, "held by IPassan person femke"},
+		{"an update's check: only References.Account is this person", m{"Data": m{"mail": "femke@example.org", "number": "1002"},
+			"References": m{"Account": "other-1"}}, []string{"mail"}, "held by IPassan person femke"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,4 +108,16 @@ func TestUniquenessIgnoresThePersonACreateCorrelatesWith(t *testing.T) {
 			assert.Zero(t, e.fake.Writes())
 		})
 	}
+}
+
+// With two persons holding the correlation value, correlation would fail:
+// neither is this person for sure, so both count.
+func TestUniquenessWithTwoTwinsCountsBoth(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.Options{},
+		fake.Person{UUID: "twin-1", Lastname: "A", Mail: "a@example.org", Number: "1002"},
+		fake.Person{UUID: "twin-2", Lastname: "B", Mail: "b@example.org", Number: "1002"})
+	out := e.run("uniqueness", m{"Data": m{"mail": "a@example.org", "number": "1002"}, "UniqueFieldNames": []string{"mail", "number"}})
+	require.True(t, out.Success, "audit: %+v", out.AuditLogs)
+	assert.Equal(t, []string{"mail", "number"}, *out.NonUniqueFields)
 }
