@@ -254,9 +254,10 @@ func (p *planner) entry(pc *object.Object) (PlanEntry, int) {
 	id, _ := object.Text(idValue)
 	id = strings.TrimSpace(id)
 	e := PlanEntry{ExternalID: id, DisplayName: displayNameOf(person, id)}
+	matched := -1 // the one account this person matches, also when its plan fails: it is no orphan
 	fail := func(format string, args ...any) (PlanEntry, int) {
 		e.Steps = append(e.Steps, PlanStep{Action: StepError, Detail: fmt.Sprintf(format, args...)})
-		return e, -1
+		return e, matched
 	}
 	if person == nil {
 		return fail("the entry has no Person")
@@ -265,6 +266,9 @@ func (p *planner) entry(pc *object.Object) (PlanEntry, int) {
 		return fail("the correlation value (%s) is empty", p.opts.PersonField)
 	}
 	matches := p.byValue[strings.ToLower(id)]
+	if len(matches) == 1 {
+		matched = matches[0]
+	}
 	entitled := p.entitled(person)
 	// Create checks its Data against the correlation value before it looks
 	// for anyone: a mapping that writes another value fails every create.

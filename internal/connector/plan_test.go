@@ -167,4 +167,12 @@ func TestPlanSaysWhenCreateWouldFailOnTheCorrelationValue(t *testing.T) {
 	require.Len(t, steps, 1)
 	assert.Equal(t, connector.StepError, steps[0].Action)
 	assert.Contains(t, steps[0].Detail, `create would fail: Data.number "00001001" is not the correlation value "1001"`)
+
+	// Zoë in IPassan already: her plan fails the same way, and her account
+	// is hers, not an orphan.
+	e.fake.AddPerson(siteID, fake.Person{UUID: "zoe-1", Lastname: "d'Hondt", Number: "1001"})
+	res, err = conn.Plan(context.Background(), []*object.Object{pc}, connector.PlanOptions{Mapping: mapping})
+	require.NoError(t, err)
+	assert.Equal(t, connector.StepError, res.Entries[0].Steps[0].Action)
+	assert.Empty(t, res.Orphans, "the account Zoë matches is no orphan")
 }
