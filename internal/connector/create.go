@@ -106,7 +106,8 @@ const PreviewAccountReference = "Currently not available"
 
 // createOnce sends the one create POST this action may send. The client sends
 // it again only when it provably never reached IPassan (the connection could
-// not be opened, or 429). After any other failure the person may exist, or
+// not be opened, or IPassan's own JSON-shaped 429 or 401; a 4xx in any other
+// shape proves nothing). After any other failure the person may exist, or
 // may still appear when IPassan finishes a write it went on with after the
 // client gave up, so nothing is sent again: the site is searched for the
 // correlation value, and exactly one match means the create happened (found
@@ -147,8 +148,11 @@ func searchLeft(ctx context.Context, correlating bool) (context.Context, context
 	if !correlating || !ok {
 		return ctx, func() {}
 	}
-	return context.WithTimeout(ctx, time.Until(deadline)/2)
+	return context.WithTimeoutCause(ctx, time.Until(deadline)/2, errHalfForTheCreate)
 }
+
+// errHalfForTheCreate says why a create stopped waiting with time left.
+var errHalfForTheCreate = errors.New("the create waited half the action's time, keeping the rest to look the person up")
 
 // lockCorrelation takes the machine-wide lock of this site and correlation
 // value (compared as correlation compares: trimmed, without regard to case).

@@ -31,7 +31,8 @@ const (
 //     on 408, 429, 502, 503, 504, a request timeout or a connection error;
 //   - a create (POST) is repeated only when it provably never reached
 //     IPassan: the connection could not be opened, or IPassan answered 429
-//     (any other 4xx is not retried at all);
+//     in its own JSON error shape (a 429 in any other shape proves nothing;
+//     any other 4xx is not retried at all);
 //   - the wait is IPassan's Retry-After when given, else a backoff from
 //     Backoff, doubling, give or take a quarter, up to 8 s; a wait that would
 //     pass the caller's deadline is not started: the call fails at once,

@@ -160,6 +160,9 @@ func (c *Client) transportError(ctx context.Context, method, path string, err er
 		e.Kind, e.Message = ErrTimeout, "the action was interrupted"
 	case ctx.Err() != nil:
 		e.Kind, e.Message = ErrTimeout, "no answer before the action's deadline"
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.DeadlineExceeded) {
+			e.Message = "no answer in time: " + cause.Error() // a deadline the caller set, and said why
+		}
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
 		e.Kind, e.Message = ErrProtocol, fmt.Sprintf("the answer is larger than %d MiB", maxBody>>20)
 	case isTLSFailure(err):
