@@ -54,7 +54,8 @@ With --use-index, a plan of a few persons can skip reading the site: when a rece
 index on this machine names exactly one IPassan person for every HR person, and reading each
 of those persons confirms it, the plan is made from them (one request a person) and the
 orphans are not listed (they need the whole site). The first person the index cannot answer
-for sure (a new hire, two candidates, a changed value) sends the plan to the whole site.
+for sure (a new hire, two candidates, a changed value) sends the plan to the whole site, and
+so do more than 200 persons, for which one read of the site costs less.
 
 On a terminal the plan is a table; piped, or with --output json, it is one JSON document
 holding every plan and every orphan. Exit status 0 when no person's plan holds an error.`,

@@ -192,10 +192,17 @@ func (c *Connector) planFromIndex(ctx context.Context, persons []*object.Object,
 	if c.siteIndex(opts.AccountField).MaxAge <= 0 {
 		return nil, false
 	}
+	if len(persons) > MaxIndexedPlan {
+		c.Log.Debug().Int("persons", len(persons)).Msg("too many persons to look up one by one; reading the whole site")
+		return nil, false
+	}
 	results := make([]ipassan.Person, len(persons))
 	work, workCtx := errgroup.WithContext(ctx)
 	work.SetLimit(max(1, c.Config.Concurrency))
 	for i, pc := range persons {
+		if workCtx.Err() != nil {
+			break // a person the index could not answer: the site is read anyway
+		}
 		v, _ := pc.Path(opts.PersonField)
 		id, _ := object.Text(v)
 		if strings.TrimSpace(id) == "" || pc.Object("Person") == nil {
@@ -222,6 +229,11 @@ func (c *Connector) planFromIndex(ctx context.Context, persons []*object.Object,
 	}
 	return found, true
 }
+
+// MaxIndexedPlan is the most HR persons a plan matches through the site index,
+// each by a lookup in the index file and a read of the person: beyond some
+// hundreds, one read of the whole site costs less.
+const MaxIndexedPlan = 200
 
 // errNotIndexed stops planFromIndex at the first person the index cannot answer.
 var errNotIndexed = errors.New("not answered by the site index")
