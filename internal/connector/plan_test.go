@@ -3,6 +3,7 @@ package connector_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -175,4 +176,35 @@ func TestPlanSaysWhenCreateWouldFailOnTheCorrelationValue(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, connector.StepError, res.Entries[0].Steps[0].Action)
 	assert.Empty(t, res.Orphans, "the account Zoë matches is no orphan")
+}
+
+// Beyond MaxIndexedPlan persons, one read of the site costs less than a
+// lookup and a read per person: the plan reads the site.
+func TestPlanThroughTheIndexIsForAFewPersons(t *testing.T) {
+	t.Parallel()
+	var site []fake.Person
+	var persons []*object.Object
+	for i := range connector.MaxIndexedPlan + 1 {
+		number := fmt.Sprint(5000 + i)
+		site = append(site, fake.Person{UUID: "p-" + number, Lastname: "P", Number: number})
+		persons = append(persons, hrPerson(number, "P", "P", "", "Medewerker Servicedesk", true))
+	}
+	e := newEnv(t, fake.Options{}, site...)
+	mapping, err := fieldmapping.Load(repotest.Path("fieldMapping.json"))
+	require.NoError(t, err)
+	raw, _ := json.Marshal(m{"actionContext": m{"Configuration": e.configuration(nil)}})
+	in, err := helloid.Decode(raw)
+	require.NoError(t, err)
+	conn, err := connector.New(in, connector.Env{Redactor: secret.NewRedactor(), Log: zerolog.Nop()})
+	require.NoError(t, err)
+	opts := connector.PlanOptions{Mapping: mapping, UseIndex: true}
+
+	_, err = conn.Plan(context.Background(), persons, opts) // builds the index
+	require.NoError(t, err)
+	res, err := conn.Plan(context.Background(), persons, opts)
+	require.NoError(t, err)
+	assert.False(t, res.Indexed, "%d persons: the site is read", len(persons))
+	res, err = conn.Plan(context.Background(), persons[:connector.MaxIndexedPlan], opts)
+	require.NoError(t, err)
+	assert.True(t, res.Indexed, "%d persons: through the index", connector.MaxIndexedPlan)
 }
