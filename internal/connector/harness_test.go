@@ -163,18 +163,3 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
-
-// settle waits until the fake has had no request for a moment: a read that
-// ended leaves the pages it asked past the end of the site on their way, and
-// a count taken after ResetCounts must not see them.
-func (e *env) settle() {
-	last := -1
-	for range 100 {
-		n := e.fake.Total()
-		if n == last {
-			return
-		}
-		last = n
-		time.Sleep(20 * time.Millisecond)
-	}
-}

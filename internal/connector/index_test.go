@@ -40,8 +40,7 @@ func TestSiteIndexSparesTheWholeSiteRead(t *testing.T) {
 	succeeded(t, first, helloid.CorrelateAccount)
 	assert.Positive(t, e.fake.Count(fake.RouteList), "the first create reads the site")
 
-	e.settle()
-	e.fake.ResetCounts()
+	e.fake.ResetCountsForNextAction()
 	again := correlateZoe(e)
 	succeeded(t, again, helloid.CorrelateAccount)
 	assert.Equal(t, "existing-1", *again.AccountReference)
@@ -49,8 +48,7 @@ func TestSiteIndexSparesTheWholeSiteRead(t *testing.T) {
 	assert.Equal(t, 2, e.fake.Total(), "a token and the candidate's read")
 
 	// A create of somebody new always reads the whole site: a miss is never trusted.
-	e.settle()
-	e.fake.ResetCounts()
+	e.fake.ResetCountsForNextAction()
 	hire := newHire()
 	hire["number"] = "4004"
 	out := e.run("create", m{"Data": hire, "CorrelationConfiguration": correlation("4004")})
@@ -59,8 +57,7 @@ func TestSiteIndexSparesTheWholeSiteRead(t *testing.T) {
 	assert.Contains(t, log.Message, "Created")
 
 	// The create added its person: the next correlation finds it there.
-	e.settle()
-	e.fake.ResetCounts()
+	e.fake.ResetCountsForNextAction()
 	out = e.run("create", m{"Data": hire, "CorrelationConfiguration": correlation("4004")})
 	succeeded(t, out, helloid.CorrelateAccount)
 	assert.Zero(t, e.fake.Count(fake.RouteList))
@@ -98,8 +95,7 @@ func TestStaleSiteIndexIsNeverWrong(t *testing.T) {
 			e := newEnv(t, fake.Options{MaxPageSize: 10}, indexSite()...)
 			succeeded(t, correlateZoe(e), helloid.CorrelateAccount) // builds the index
 			tt.change(t, e)
-			e.settle()
-			e.fake.ResetCounts()
+			e.fake.ResetCountsForNextAction()
 
 			out := correlateZoe(e)
 			require.True(t, out.Success, "audit: %+v", out.AuditLogs)
@@ -121,8 +117,7 @@ func TestSiteIndexOffOrForeign(t *testing.T) {
 	e := newEnv(t, fake.Options{MaxPageSize: 10}, indexSite()...)
 	succeeded(t, correlateZoe(e), helloid.CorrelateAccount)
 
-	e.settle()
-	e.fake.ResetCounts()
+	e.fake.ResetCountsForNextAction()
 	out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001"),
 		"Configuration": e.configuration(m{"siteIndexMaxAgeSeconds": 0})})
 	succeeded(t, out, helloid.CorrelateAccount)
@@ -180,8 +175,7 @@ func TestSiteIndexMissReadsTheSite(t *testing.T) {
 	added, ok := e.fake.AddPerson(siteID, fake.Person{UUID: "added-later", Firstname: "Ĳsbrand", Lastname: "Visser", Number: "4004"})
 	require.True(t, ok)
 
-	e.settle()
-	e.fake.ResetCounts()
+	e.fake.ResetCountsForNextAction()
 	hire := newHire()
 	hire["number"] = "4004"
 	out := e.run("create", m{"Data": hire, "CorrelationConfiguration": correlation("4004")})
@@ -212,8 +206,7 @@ func TestSiteIndexForOtherFieldsIsNotUsed(t *testing.T) {
 	require.NoError(t, os.WriteFile(files[1], a, 0o600))
 
 	for name, correlate := range map[string]m{"number": correlation("1001"), "lastname": byLastname} {
-		e.settle()
-		e.fake.ResetCounts()
+		e.fake.ResetCountsForNextAction()
 		out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlate})
 		succeeded(t, out, helloid.CorrelateAccount)
 		assert.Equal(t, "existing-1", *out.AccountReference, name)

@@ -111,15 +111,15 @@ func TestPlanThroughTheSiteIndex(t *testing.T) {
 	raw, _ := json.Marshal(m{"actionContext": m{"Configuration": e.configuration(nil)}})
 	in, err := helloid.Decode(raw)
 	require.NoError(t, err)
-	conn, err := connector.New(in, connector.Env{Redactor: secret.NewRedactor(), Log: zerolog.Nop()})
-	require.NoError(t, err)
 	known := []*object.Object{
 		hrPerson("1002", "Femke", "de Vries", "f@x.nl", "Medewerker Servicedesk", true),
 		hrPerson("1004", "Anouk", "Jansen", "a@x.nl", "Teamleider", true),
 	}
+	// Each plan is a run of its own, with a token of its own, as by hand.
 	plan := func(persons []*object.Object, useIndex bool) *connector.PlanResult {
-		e.settle()
-		e.fake.ResetCounts()
+		e.fake.ResetCountsForNextAction()
+		conn, err := connector.New(in, connector.Env{Redactor: secret.NewRedactor(), Log: zerolog.Nop()})
+		require.NoError(t, err)
 		res, err := conn.Plan(context.Background(), persons, connector.PlanOptions{Mapping: mapping, UseIndex: useIndex})
 		require.NoError(t, err)
 		return res

@@ -53,6 +53,19 @@ func (s *Server) ResetCounts() {
 	defer s.mu.Unlock()
 	s.counts = map[string]int{}
 	s.peak, s.limited, s.pastEnd = s.inFlight, 0, 0
+	s.countFrom = 0
+}
+
+// ResetCountsForNextAction is ResetCounts for a test that counts what the
+// next action asks: from now on only requests with a token issued after this
+// call count. Each action logs in afresh, so the pages an earlier action
+// asked past the end of a site, still on their way when it ended, are not
+// taken for the next action's.
+func (s *Server) ResetCountsForNextAction() {
+	s.ResetCounts()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.countFrom = s.issuedN + 1
 }
 
 // PastEnd is how many pages of persons were asked at an offset past the end

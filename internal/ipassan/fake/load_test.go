@@ -155,3 +155,25 @@ func TestPagesAskedPastTheEndAreCounted(t *testing.T) {
 	f.ResetCounts()
 	assert.Zero(t, f.PastEnd())
 }
+
+// After ResetCountsForNextAction a request with an older token (one an
+// earlier action left on its way) is served but not counted; the next
+// action's, with a new token, are.
+func TestResetCountsForNextActionIgnoresOlderTokens(t *testing.T) {
+	t.Parallel()
+	f, srv := start(t, Options{})
+	old := token(t, srv)
+	f.ResetCountsForNextAction()
+	statuses, _ := inParallel(t, srv.URL, old, 2)
+	assert.Equal(t, []int{http.StatusOK, http.StatusOK}, statuses, "served all the same")
+	assert.Zero(t, f.Total(), "an earlier action's requests do not count")
+
+	fresh := token(t, srv)
+	inParallel(t, srv.URL, fresh, 3)
+	assert.Equal(t, 1, f.Count(RouteToken))
+	assert.Equal(t, 4, f.Total(), "the next action's token and its three requests")
+
+	f.ResetCounts()
+	inParallel(t, srv.URL, old, 1)
+	assert.Equal(t, 1, f.Total(), "ResetCounts counts every request again")
+}

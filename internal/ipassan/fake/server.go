@@ -58,18 +58,20 @@ type Server struct {
 	opts Options
 	mux  *http.ServeMux
 
-	mu       sync.Mutex
-	clients  map[string]string  // client id -> secret
-	tokens   map[string]issued  // token -> to whom, until when
-	profiles map[string]Profile // lower-case uuid -> profile
-	bases    []*base
-	sites    map[string]*site // lower-case uuid -> site
-	faults   []*Fault
-	counts   map[string]int // route -> requests
-	inFlight int            // API requests being served now
-	peak     int            // the most served at once since the counts were reset
-	limited  int            // requests answered 429 by MaxInFlight
-	pastEnd  int            // pages of persons asked at an offset past the end of the site
+	mu        sync.Mutex
+	clients   map[string]string  // client id -> secret
+	tokens    map[string]issued  // token -> to whom, until when
+	profiles  map[string]Profile // lower-case uuid -> profile
+	bases     []*base
+	sites     map[string]*site // lower-case uuid -> site
+	faults    []*Fault
+	counts    map[string]int // route -> requests
+	inFlight  int            // API requests being served now
+	peak      int            // the most served at once since the counts were reset
+	limited   int            // requests answered 429 by MaxInFlight
+	pastEnd   int            // pages of persons asked at an offset past the end of the site
+	issuedN   uint64         // tokens issued so far
+	countFrom uint64         // requests with an older token are not counted (ResetCountsForNextAction)
 
 	workers chan struct{} // one token per worker (Options.Workers), nil for no limit
 }
@@ -136,6 +138,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 type issued struct {
 	client  string
 	expires time.Time
+	serial  uint64 // the order tokens were issued in, from 1
 }
 
 // faultKey carries the fault a request met to the handler that answers it.
@@ -149,7 +152,7 @@ func faultOf(r *http.Request) *Fault {
 // wrap counts the request, applies latency and faults, then checks the token.
 func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.arrive(route) {
+		if !s.arrive(route, r) {
 			writeError(w, http.StatusTooManyRequests, fmt.Sprintf("Too many requests at once (at most %d)", s.opts.MaxInFlight))
 			return
 		}
@@ -257,10 +260,12 @@ func (s *Server) changeSite(r *http.Request, f *Fault) {
 }
 
 // arrive counts a request and says whether MaxInFlight lets it in.
-func (s *Server) arrive(route string) bool {
+func (s *Server) arrive(route string, r *http.Request) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.counts[route]++
+	if s.counted(r) {
+		s.counts[route]++
+	}
 	if s.opts.MaxInFlight > 0 && s.inFlight >= s.opts.MaxInFlight {
 		s.limited++
 		return false
@@ -303,9 +308,24 @@ func (s *Server) notePastEnd(r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if st, ok := s.sites[strings.ToLower(r.PathValue("site"))]; ok && offset >= len(st.visible()) {
+	if st, ok := s.sites[strings.ToLower(r.PathValue("site"))]; ok && offset >= len(st.visible()) && s.counted(r) {
 		s.pastEnd++
 	}
+}
+
+// counted says whether a request counts: not when it carries a token issued
+// before ResetCountsForNextAction, i.e. a request an earlier action left on
+// its way. s.mu must be held.
+func (s *Server) counted(r *http.Request) bool {
+	if s.countFrom == 0 {
+		return true
+	}
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return true
+	}
+	t, known := s.tokens[tok]
+	return !known || t.serial >= s.countFrom
 }
 
 // rest frees the worker work took.
@@ -375,7 +395,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := newToken()
-	s.tokens[tok] = issued{client: f.Get("client_id"), expires: time.Now().Add(s.opts.TokenTTL)}
+	s.issuedN++
+	s.tokens[tok] = issued{client: f.Get("client_id"), expires: time.Now().Add(s.opts.TokenTTL), serial: s.issuedN}
 	answer := map[string]any{"token_type": "Bearer", "expires_in": int(s.opts.TokenTTL / time.Second), "access_token": tok}
 	if fault := faultOf(r); fault != nil && fault.ExpiresIn != "" {
 		if fault.ExpiresIn == "absent" {
