@@ -113,32 +113,18 @@ func (ix Index) open() (*os.File, int64, error) {
 // uuids: a damaged file never yields a partial answer. The file is read as a
 // stream, never whole into memory.
 func (ix Index) Lookup(ctx context.Context, now time.Time, field, value string) ([]string, error) {
-	if ix.MaxAge <= 0 {
-		return nil, &Error{Kind: ErrOff, Path: ix.Path}
-	}
-	key, err := ix.Key.normalize()
-	if err != nil {
-		return nil, ix.withPath(err)
-	}
-	col := key.column(field)
-	if col < 0 {
-		return nil, &Error{Kind: ErrNotIndexed, Path: ix.Path,
-			Detail: fmt.Sprintf("%q is not one of %s", field, strings.Join(key.fields, ", "))}
-	}
-	if _, err := os.Lstat(ix.Path); errors.Is(err, fs.ErrNotExist) {
-		return nil, &Error{Kind: ErrMissing, Path: ix.Path} // without making a lock file
-	}
-	l, err := ix.lock(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	defer l.release()
-	f, size, err := ix.open()
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = f.Close() }()
-	return ix.lookupIn(f, size, key, now, col, value)
+	var found []string
+	err := ix.read(ctx, func(key normKey) error {
+		if key.column(field) < 0 {
+			return &Error{Kind: ErrNotIndexed, Path: ix.Path,
+				Detail: fmt.Sprintf("%q is not one of %s", field, strings.Join(key.fields, ", "))}
+		}
+		return nil
+	}, func(f io.ReaderAt, size int64, key normKey) (err error) {
+		found, err = ix.lookupIn(f, size, key, now, key.column(field), value)
+		return err
+	})
+	return found, err
 }
 
 // Info is what a usable index holds, for an admin to see.
@@ -153,33 +139,51 @@ type Info struct {
 // Lookup would not use yields the same *Error saying why.
 func (ix Index) Stat(ctx context.Context, now time.Time) (Info, error) {
 	info := Info{Path: ix.Path}
+	err := ix.read(ctx, nil, func(f io.ReaderAt, size int64, key normKey) error {
+		hdr, _, err := readIndex(f, size, ix.judge(key, now), func(*record) error { info.Persons++; return nil })
+		if err != nil {
+			return ix.withPath(err)
+		}
+		info.Built, info.Size = hdr.built, size
+		return nil
+	})
+	if err != nil {
+		return Info{Path: ix.Path}, err
+	}
+	return info, nil
+}
+
+// read opens the index for reading, under the shared lock, and hands it to
+// fn: what Lookup and Stat share. An index that is off, has an invalid key,
+// fails check (given the normalised key), or is missing yields an *Error
+// before any lock file is made.
+func (ix Index) read(ctx context.Context, check func(normKey) error, fn func(f io.ReaderAt, size int64, key normKey) error) error {
 	if ix.MaxAge <= 0 {
-		return info, &Error{Kind: ErrOff, Path: ix.Path}
+		return &Error{Kind: ErrOff, Path: ix.Path}
 	}
 	key, err := ix.Key.normalize()
 	if err != nil {
-		return info, ix.withPath(err)
+		return ix.withPath(err)
+	}
+	if check != nil {
+		if err := check(key); err != nil {
+			return err
+		}
 	}
 	if _, err := os.Lstat(ix.Path); errors.Is(err, fs.ErrNotExist) {
-		return info, &Error{Kind: ErrMissing, Path: ix.Path}
+		return &Error{Kind: ErrMissing, Path: ix.Path} // without making a lock file
 	}
 	l, err := ix.lock(ctx, false)
 	if err != nil {
-		return info, err
+		return err
 	}
 	defer l.release()
 	f, size, err := ix.open()
 	if err != nil {
-		return info, err
+		return err
 	}
 	defer func() { _ = f.Close() }()
-	judge := ix.judge(key, now)
-	hdr, _, err := readIndex(f, size, judge, func(*record) error { info.Persons++; return nil })
-	if err != nil {
-		return Info{Path: ix.Path}, ix.withPath(err)
-	}
-	info.Built, info.Size = hdr.built, size
-	return info, nil
+	return fn(f, size, key)
 }
 
 // lookupIn is Lookup's work on an open file of size bytes.
