@@ -108,9 +108,6 @@ func TestPlanThroughTheSiteIndex(t *testing.T) {
 	)
 	mapping, err := fieldmapping.Load(repotest.Path("fieldMapping.json"))
 	require.NoError(t, err)
-	raw, _ := json.Marshal(m{"actionContext": m{"Configuration": e.configuration(nil)}})
-	in, err := helloid.Decode(raw)
-	require.NoError(t, err)
 	known := []*object.Object{
 		hrPerson("1002", "Femke", "de Vries", "f@x.nl", "Medewerker Servicedesk", true),
 		hrPerson("1004", "Anouk", "Jansen", "a@x.nl", "Teamleider", true),
@@ -118,9 +115,7 @@ func TestPlanThroughTheSiteIndex(t *testing.T) {
 	// Each plan is a run of its own, with a token of its own, as by hand.
 	plan := func(persons []*object.Object, useIndex bool) *connector.PlanResult {
 		e.fake.ResetCountsForNextAction()
-		conn, err := connector.New(in, connector.Env{Redactor: secret.NewRedactor(), Log: zerolog.Nop()})
-		require.NoError(t, err)
-		res, err := conn.Plan(context.Background(), persons, connector.PlanOptions{Mapping: mapping, UseIndex: useIndex})
+		res, err := e.planner().Plan(context.Background(), persons, connector.PlanOptions{Mapping: mapping, UseIndex: useIndex})
 		require.NoError(t, err)
 		return res
 	}
@@ -151,11 +146,7 @@ func TestPlanSaysWhenCreateWouldFailOnTheCorrelationValue(t *testing.T) {
 	e := newEnv(t, fake.Options{})
 	mapping, err := fieldmapping.Load(repotest.Path("testdata", "admin", "fieldMapping.json")) // pads number to 8 digits
 	require.NoError(t, err)
-	raw, _ := json.Marshal(m{"actionContext": m{"Configuration": e.configuration(nil)}})
-	in, err := helloid.Decode(raw)
-	require.NoError(t, err)
-	conn, err := connector.New(in, connector.Env{Redactor: secret.NewRedactor(), Log: zerolog.Nop()})
-	require.NoError(t, err)
+	conn := e.planner()
 
 	person, err := object.DecodeObject(repotest.Read(t, "testdata", "persons", "afas-zoe-dhondt.json")) // ExternalId 1001
 	require.NoError(t, err)
@@ -192,11 +183,7 @@ func TestPlanThroughTheIndexIsForAFewPersons(t *testing.T) {
 	e := newEnv(t, fake.Options{}, site...)
 	mapping, err := fieldmapping.Load(repotest.Path("fieldMapping.json"))
 	require.NoError(t, err)
-	raw, _ := json.Marshal(m{"actionContext": m{"Configuration": e.configuration(nil)}})
-	in, err := helloid.Decode(raw)
-	require.NoError(t, err)
-	conn, err := connector.New(in, connector.Env{Redactor: secret.NewRedactor(), Log: zerolog.Nop()})
-	require.NoError(t, err)
+	conn := e.planner()
 	opts := connector.PlanOptions{Mapping: mapping, UseIndex: true}
 
 	_, err = conn.Plan(context.Background(), persons, opts) // builds the index
@@ -207,4 +194,17 @@ func TestPlanThroughTheIndexIsForAFewPersons(t *testing.T) {
 	res, err = conn.Plan(context.Background(), persons[:connector.MaxIndexedPlan], opts)
 	require.NoError(t, err)
 	assert.True(t, res.Indexed, "%d persons: through the index", connector.MaxIndexedPlan)
+}
+
+// planner is a connector for plans on e's fake, a run of its own (a token of
+// its own), logging nothing.
+func (e *env) planner() *connector.Connector {
+	e.t.Helper()
+	raw, err := json.Marshal(m{"actionContext": m{"Configuration": e.configuration(nil)}})
+	require.NoError(e.t, err)
+	in, err := helloid.Decode(raw)
+	require.NoError(e.t, err)
+	conn, err := connector.New(in, connector.Env{Redactor: secret.NewRedactor(), Log: zerolog.Nop()})
+	require.NoError(e.t, err)
+	return conn
 }
