@@ -89,8 +89,9 @@ func (e *Error) reason() string {
 
 // Ambiguous reports whether a failed create may nonetheless have created the
 // person: the request went out but no clear answer came back (a timeout, a
-// dropped connection, a 5xx, an answer that cannot be read). 429 and other 4xx
-// mean nothing was created.
+// dropped connection, a 5xx, an answer that cannot be read, a 4xx that is not
+// in IPassan's own shape). A 429 or other 4xx in IPassan's shape means nothing
+// was created.
 func Ambiguous(err error) bool {
 	var e *Error
 	if !errors.As(err, &e) || e.NotSent {
