@@ -290,6 +290,10 @@ func TestSubPermissionsContractsShapes(t *testing.T) {
 		{"text", "System.Object[]", false, floor2},
 		{"a number", 3, false, floor2},
 		{"a list of text", []any{"Consultant"}, false, floor2},
+		{"a wrapper whose value is text", m{"value": "Consultant", "Count": 1}, false, floor2},
+		{"a wrapper whose value is one contract", m{"value": contract("Consultant", true), "Count": 1}, false, floor2},
+		{"a wrapper without Count", m{"value": []any{contract("Consultant", true)}}, false, floor2},
+		{"Count alone", m{"Count": 1}, false, floor2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

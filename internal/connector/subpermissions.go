@@ -182,7 +182,11 @@ func contractsOf(person *object.Object) ([]*object.Object, error) {
 	var out []*object.Object
 	v, _ := person.Get("Contracts")
 	if o, ok := v.(*object.Object); ok {
-		if items, wrapped := powerShellArray(o); wrapped {
+		items, wrapped, err := powerShellArray(o)
+		if err != nil {
+			return nil, err
+		}
+		if wrapped {
 			v = items
 		}
 	}
@@ -211,13 +215,19 @@ func contractsOf(person *object.Object) ([]*object.Object, error) {
 
 // powerShellArray unwraps the shape Windows PowerShell 5.1's ConvertTo-Json
 // gives an array wrapped in a PowerShell object: {"value": [...], "Count": n}.
-func powerShellArray(o *object.Object) ([]any, bool) {
-	if o.Len() != 2 || !o.Has("Count") {
-		return nil, false
+// An object with value or Count that is not exactly that shape is neither a
+// list nor a contract: an error, never one contract that is not in
+// conditions (which would take the profile away).
+func powerShellArray(o *object.Object) (items []any, wrapped bool, err error) {
+	if !o.Has("value") && !o.Has("Count") {
+		return nil, false, nil // one contract, unrolled
 	}
 	v, _ := o.Get("value")
-	items, ok := v.([]any)
-	return items, ok
+	items, isList := v.([]any)
+	if o.Len() != 2 || !o.Has("Count") || !isList {
+		return nil, false, fmt.Errorf("personContext.Person.Contracts is an object with value or Count, but not PowerShell's {\"value\": [contracts], \"Count\": n}; nothing was changed")
+	}
+	return items, true, nil
 }
 
 func inConditions(contract *object.Object) bool {
