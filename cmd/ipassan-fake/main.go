@@ -196,6 +196,7 @@ in nanoseconds. The fields:
     retryAfter        a Retry-After header
     body              this body instead of IPassan's error JSON (placeholders below)
     contentType       of the body (default application/json; text/html for a proxy's page)
+    emptyBody         no body at all (a gateway's bare 429), instead of IPassan's error JSON
     location          a Location header: {host}, {port} and {path} are the request's,
                       e.g. "http://{host}:8081{path}" (plain http on another port)
   drop                close the connection without an answer

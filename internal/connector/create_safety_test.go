@@ -258,3 +258,15 @@ func TestUnansweredCreateLeavesTimeToSearch(t *testing.T) {
 	assert.Equal(t, 1, late.posts())
 	assert.Equal(t, 1, countNumber(e, "1001"))
 }
+
+// A bare 429 (no body: a gateway's) is not IPassan's word that nothing was
+// created: the create is not sent again; the site is searched instead.
+func TestBare429AfterACreateIsNotSentAgain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.Options{})
+	e.fake.AddFault(fake.Fault{Route: fake.RouteCreate, Times: 1, Status: http.StatusTooManyRequests, EmptyBody: true})
+	out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001")})
+	failed(t, out, helloid.CreateAccount, "HelloID's retry will correlate")
+	assert.Equal(t, 1, e.fake.Count(fake.RouteCreate), "one POST")
+	assert.Positive(t, e.fake.Count(fake.RouteList), "the site was searched")
+}

@@ -136,6 +136,12 @@ func TestFaultsAnswerErrorsAndPages(t *testing.T) {
 	assert.Equal(t, 1, f.Count(RouteDelete))
 	assert.Equal(t, 2, f.Count(RouteGet))
 	assert.Equal(t, 2, f.Writes(), "answered or not, a write is counted")
+
+	// A gateway's bare 429: no body at all, not IPassan's error JSON.
+	f.AddFault(Fault{Route: RouteCreate, Times: 1, Status: 429, EmptyBody: true})
+	status, _, body = raw(t, http.DefaultClient, srv.URL, tok, "POST", "/access/site/"+demoSite+"/person", "lastname=New")
+	assert.Equal(t, 429, status)
+	assert.Empty(t, body)
 }
 
 func TestFaultsShapeAccessTypes(t *testing.T) {

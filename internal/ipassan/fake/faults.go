@@ -50,6 +50,7 @@ type Fault struct {
 	RetryAfter  string `json:"retryAfter,omitempty"`  // with this Retry-After header
 	Body        string `json:"body,omitempty"`        // and this body (default: IPassan's error JSON); see ExpandBody for its placeholders
 	ContentType string `json:"contentType,omitempty"` // of Body (default application/json), e.g. text/html for a proxy's page
+	EmptyBody   bool   `json:"emptyBody,omitempty"`   // answer Status with no body at all (a gateway's bare 429), not IPassan's error JSON
 	Location    string `json:"location,omitempty"`    // a Location header, for a 3xx; see ExpandLocation
 
 	// The connection.

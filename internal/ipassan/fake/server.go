@@ -216,6 +216,13 @@ func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f *Fault, b
 	if f.Location != "" {
 		w.Header().Set("Location", ExpandLocation(f.Location, r))
 	}
+	if f.EmptyBody {
+		if f.ContentType != "" {
+			w.Header().Set("Content-Type", f.ContentType)
+		}
+		w.WriteHeader(f.Status)
+		return
+	}
 	if f.Body == "" {
 		writeError(w, f.Status, http.StatusText(f.Status))
 		return
