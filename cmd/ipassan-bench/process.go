@@ -62,11 +62,7 @@ func (o outcome) reason() string {
 // started (exec records the peak of the memory it replaces, which with
 // vfork is the parent's), and the bench holds far more than the launcher.
 func (c binary) run(action string, context map[string]any) (outcome, error) {
-	input, err := json.Marshal(map[string]any{"actionContext": context})
-	if err != nil {
-		return outcome{}, err
-	}
-	return c.start(action, input)
+	return c.exec(action, context, true)
 }
 
 // runDirect starts the binary itself, as the agent does, without the
@@ -74,40 +70,30 @@ func (c binary) run(action string, context map[string]any) (outcome, error) {
 // The launcher is another Go process of the bench's size, whose start would
 // add some 25 ms to every create of a go-live.
 func (c binary) runDirect(action string, context map[string]any) (outcome, error) {
+	return c.exec(action, context, false)
+}
+
+// exec is run (measure: through the launcher, which reports the action's
+// wall time and peak RSS) and runDirect.
+func (c binary) exec(action string, context map[string]any, measure bool) (outcome, error) {
 	input, err := json.Marshal(map[string]any{"actionContext": context})
 	if err != nil {
 		return outcome{}, err
 	}
-	cmd := exec.Command(c.path, action, "--log-level", "error")
-	cmd.Stdin = bytes.NewReader(input)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err = cmd.Run()
-	o := outcome{wall: time.Since(start), stderr: stderr.String()}
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) {
-		return outcome{}, fmt.Errorf("%s %s: %w", c.path, action, err)
+	name, args := c.path, []string{action, "--log-level", "error"}
+	var report, reportW *os.File
+	if measure {
+		self, err := os.Executable()
+		if err != nil {
+			return outcome{}, err
+		}
+		if report, reportW, err = os.Pipe(); err != nil {
+			return outcome{}, err
+		}
+		defer report.Close()
+		name, args = self, append([]string{launchFlag, c.path}, args...)
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &o); err != nil {
-		return o, fmt.Errorf("%s %s printed no outputContext (%v): %q %s", c.path, action, err, stdout.String(), stderr.String())
-	}
-	return o, nil
-}
-
-// start runs the binary for action through the launcher with input on
-// standard input.
-func (c binary) start(action string, input []byte) (outcome, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return outcome{}, err
-	}
-	report, reportW, err := os.Pipe()
-	if err != nil {
-		return outcome{}, err
-	}
-	defer report.Close()
-	cmd := exec.Command(self, launchFlag, c.path, action, "--log-level", "error")
+	cmd := exec.Command(name, args...)
 	cmd.Stdin = bytes.NewReader(input)
 	var stdout, stderr bytes.Buffer
 	lines := &lineCounter{}
@@ -115,25 +101,36 @@ func (c binary) start(action string, input []byte) (outcome, error) {
 	if action == "import" {
 		cmd.Stdout = lines
 	}
-	cmd.ExtraFiles = []*os.File{reportW}
+	if measure {
+		cmd.ExtraFiles = []*os.File{reportW}
+	}
+	start := time.Now()
 	err = cmd.Start()
-	reportW.Close()
+	if measure {
+		reportW.Close()
+	}
 	if err != nil {
 		return outcome{}, fmt.Errorf("%s %s: %w", c.path, action, err)
 	}
 	var measured launched
-	decodeErr := json.NewDecoder(report).Decode(&measured)
+	var decodeErr error
+	if measure {
+		decodeErr = json.NewDecoder(report).Decode(&measured)
+	}
 	err = cmd.Wait()
+	o := outcome{wall: time.Since(start), stderr: stderr.String()}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		return outcome{}, fmt.Errorf("%s %s: %w", c.path, action, err)
 	}
-	if decodeErr != nil {
-		return outcome{}, fmt.Errorf("%s %s: the launcher did not report (%v): %s", c.path, action, decodeErr, stderr.String())
+	if measure {
+		if decodeErr != nil {
+			return outcome{}, fmt.Errorf("%s %s: the launcher did not report (%v): %s", c.path, action, decodeErr, stderr.String())
+		}
+		o.wall, o.maxRSS = measured.Wall, measured.MaxRSS
 	}
-	o := outcome{wall: measured.Wall, maxRSS: measured.MaxRSS, stderr: stderr.String()}
 	if action == "import" {
-		o.lines, o.Success = lines.n, measured.Exit == 0
+		o.lines, o.Success = lines.n, cmd.ProcessState.ExitCode() == 0 // the launcher exits as the action did
 		return o, nil
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &o); err != nil {
