@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/contextbuild"
 	"github.com/ipassan-connector/ipassan-connector/internal/fakeproc"
 	"github.com/ipassan-connector/ipassan-connector/internal/fieldmapping"
 	"github.com/ipassan-connector/ipassan-connector/internal/helloid"
@@ -118,36 +119,21 @@ type demo struct {
 
 // story runs one person through the lifecycle.
 func (d *demo) story(s scenario, file string) {
-	person, err := readPerson(file)
+	personContext, err := contextbuild.LoadPerson(file) // {Person, Manager}
 	if err != nil {
 		d.failures++
 		fmt.Fprintf(d.w, "\n%s: cannot read %s: %v\n", s.source, file, err)
 		return
 	}
-	d.lifecycle(s, person)
+	d.lifecycle(s, personContext)
 }
 
-func readPerson(file string) (*object.Object, error) {
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	return object.DecodeObject(raw)
-}
-
-func personContextOf(person *object.Object) *object.Object {
-	pc := object.New()
-	pc.Set("Person", person)
-	pc.Set("Manager", nil)
-	return pc
-}
-
-func (d *demo) lifecycle(s scenario, person *object.Object) {
+func (d *demo) lifecycle(s scenario, personContext *object.Object) {
+	person := personContext.Object("Person")
 	title, _ := person.Path("PrimaryContract.Title.Name")
 	id, _ := person.Path("ExternalId")
 	name, _ := person.Path("DisplayName")
 	fmt.Fprintf(d.w, "\n%s — %v (%v), %v\n", s.source, name, id, title)
-	personContext := personContextOf(person)
 
 	// HelloID checks the unique fields before it creates the account.
 	d.expectUnique(d.step("uniqueness", "Create", "", personContext, nil), []string{},
@@ -192,17 +178,17 @@ func (d *demo) lifecycle(s scenario, person *object.Object) {
 // colleague who already has an IPassan person: HelloID must not create the
 // account with it.
 func (d *demo) newHireWithATakenMail(file string) {
-	person, err := readPerson(file)
+	personContext, err := contextbuild.LoadPerson(file)
 	if err != nil {
 		d.failures++
 		fmt.Fprintf(d.w, "\nA new hire: cannot read %s: %v\n", file, err)
 		return
 	}
+	person := personContext.Object("Person")
 	person.Set("ExternalId", "1004")
 	person.Set("DisplayName", "Femke de Vries (second contract)")
 	person.Object("Contact").Object("Business").Set("Email", colleagueMail)
 	fmt.Fprintf(d.w, "\nA new hire whose mail a colleague already has (%s)\n", colleagueMail)
-	personContext := personContextOf(person)
 	d.expectUnique(d.step("uniqueness", "Create", "", personContext, nil), []string{"mail"},
 		"HelloID is told the mail is taken, before any account is created")
 	d.expectUnique(d.step("uniqueness", "Create", colleagueUUID, personContext, nil), []string{},
