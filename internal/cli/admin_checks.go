@@ -157,7 +157,7 @@ func (v *validator) connectorPath() {
 	where := config.KeyConnectorPath + " " + contextbuild.QuotePath(p)
 	info, err := os.Stat(p)
 	if err != nil {
-		v.notHere(checkConnectorPath, where, err, "HelloID's wrappers cannot start the connector on this agent")
+		v.notHere(checkConnectorPath, where, err, "HelloID's wrappers cannot start the connector on this agent", checkWarn, "")
 		return
 	}
 	switch {
@@ -173,9 +173,10 @@ func (v *validator) connectorPath() {
 }
 
 // notHere reports a file of the configuration that cannot be found or read on
-// this machine: a failure on Windows, where validate runs on the agent; a
-// warning elsewhere, since the path is the agents'.
-func (v *validator) notHere(check, where string, err error, consequence string) {
+// this machine: a failure on Windows, where validate runs on the agent;
+// elsewhere, where the path is the agents', what elsewhere says (a warning,
+// or a failure for a file nothing can be checked without), with hint added.
+func (v *validator) notHere(check, where string, err error, consequence string, elsewhere checkStatus, hint string) {
 	missing := errors.Is(err, fs.ErrNotExist)
 	switch {
 	case v.goos == agentOS && missing:
@@ -183,9 +184,9 @@ func (v *validator) notHere(check, where string, err error, consequence string) 
 	case v.goos == agentOS:
 		v.add(check, checkFail, "%s cannot be read on this machine (%s): %s", where, statReason(err), consequence)
 	case missing:
-		v.add(check, checkWarn, "%s could not be found on this machine (%s); it must exist on every agent of the pool", where, v.goos)
+		v.add(check, elsewhere, "%s could not be found on this machine (%s); it must exist on every agent of the pool%s", where, v.goos, hint)
 	default:
-		v.add(check, checkWarn, "%s could not be read on this machine (%s: %s); it must exist on every agent of the pool", where, v.goos, statReason(err))
+		v.add(check, elsewhere, "%s could not be read on this machine (%s: %s); it must exist on every agent of the pool%s", where, v.goos, statReason(err), hint)
 	}
 }
 
@@ -299,14 +300,9 @@ func (v *validator) mappingTable() bool {
 func (v *validator) mappingFile(source, path string) bool {
 	info, err := os.Stat(path)
 	switch {
-	case err != nil && v.goos == agentOS:
-		v.notHere(checkMappingTable, source, err, "the actions that map or name access profiles would fail on this agent")
-	case errors.Is(err, fs.ErrNotExist):
-		v.add(checkMappingTable, checkFail, "%s could not be found on this machine (%s); it must exist on every agent of the pool. "+
-			"To check a copy of the table here: --set %s=FILE", source, v.goos, config.KeyMappingPath)
 	case err != nil:
-		v.add(checkMappingTable, checkFail, "%s could not be read on this machine (%s: %s); it must exist on every agent of the pool. "+
-			"To check a copy of the table here: --set %s=FILE", source, v.goos, statReason(err), config.KeyMappingPath)
+		v.notHere(checkMappingTable, source, err, "the actions that map or name access profiles would fail on this agent",
+			checkFail, ". To check a copy of the table here: --set "+config.KeyMappingPath+"=FILE")
 	case info.IsDir():
 		v.add(checkMappingTable, checkFail, "%s is a folder: name the CSV file itself", source)
 	default:
