@@ -234,7 +234,7 @@ func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f *Fault, b
 
 // echoes are the credentials of a request, for a body that echoes them.
 func (s *Server) echoes(r *http.Request, body []byte) Echoes {
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	tok, _ := bearer(r)
 	e := Echoes{Token: tok}
 	if form, err := url.ParseQuery(string(body)); err == nil && form.Has("client_secret") {
 		e.Secret = form.Get("client_secret")
@@ -327,7 +327,7 @@ func (s *Server) counted(r *http.Request) bool {
 	if s.countFrom == 0 {
 		return true
 	}
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	tok, ok := bearer(r)
 	if !ok {
 		return true
 	}
@@ -357,7 +357,7 @@ func sleep(r *http.Request, d time.Duration) bool {
 }
 
 func (s *Server) authorized(r *http.Request) bool {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	tok, ok := bearer(r)
 	if !ok {
 		return false
 	}
@@ -765,4 +765,9 @@ func count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// bearer is the request's bearer token, and whether it carries one.
+func bearer(r *http.Request) (string, bool) {
+	return strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 }
