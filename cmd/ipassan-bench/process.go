@@ -217,22 +217,7 @@ func generated(i int) (uuid, number string) {
 }
 
 // stats is the fake's count of requests.
-type stats struct {
-	Total        int `json:"total"`
-	Writes       int `json:"writes"`
-	PeakInFlight int `json:"peakInFlight"`
-	PastEnd      int `json:"pastEnd"`
-}
-
-func (f *fakeSite) stats() (stats, error) {
-	var s stats
-	resp, err := http.Get(f.URL + "/_fake/stats")
-	if err != nil {
-		return s, err
-	}
-	defer resp.Body.Close()
-	return s, json.NewDecoder(resp.Body).Decode(&s)
-}
+func (f *fakeSite) stats() (fakeproc.Stats, error) { return fakeproc.ReadStats(f.URL) }
 
 // duplicates counts the persons of the demo site whose number another person
 // of the site holds too, and the persons there are.

@@ -440,20 +440,7 @@ func (d *demo) invoke(action string, input []byte) (*helloid.Output, int, string
 	return &out, cmd.ProcessState.ExitCode(), stderr.String(), nil
 }
 
-type stats struct {
-	Total  int `json:"total"`
-	Writes int `json:"writes"`
-}
-
-func (d *demo) stats() (stats, error) {
-	var s stats
-	resp, err := http.Get(d.fakeURL + "/_fake/stats")
-	if err != nil {
-		return s, err
-	}
-	defer resp.Body.Close()
-	return s, json.NewDecoder(resp.Body).Decode(&s)
-}
+func (d *demo) stats() (fakeproc.Stats, error) { return fakeproc.ReadStats(d.fakeURL) }
 
 func nilIfEmpty(s string) any {
 	if s == "" {

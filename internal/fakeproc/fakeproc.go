@@ -4,8 +4,10 @@ package fakeproc
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,4 +75,24 @@ func (p *Process) Stop() {
 		_ = p.cmd.Process.Kill()
 		<-p.exited
 	}
+}
+
+// Stats is what ipassan-fake has counted since its counts were last reset
+// (GET /_fake/stats).
+type Stats struct {
+	Total        int `json:"total"`
+	Writes       int `json:"writes"`
+	PeakInFlight int `json:"peakInFlight"`
+	PastEnd      int `json:"pastEnd"`
+}
+
+// ReadStats asks the ipassan-fake at url for its counts.
+func ReadStats(url string) (Stats, error) {
+	var s Stats
+	resp, err := http.Get(url + "/_fake/stats")
+	if err != nil {
+		return s, err
+	}
+	defer resp.Body.Close()
+	return s, json.NewDecoder(resp.Body).Decode(&s)
 }

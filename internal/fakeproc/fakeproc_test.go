@@ -1,11 +1,15 @@
 package fakeproc
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/ipassan-connector/ipassan-connector/internal/ipassan/fake"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -42,4 +46,19 @@ func TestAFakeThatListensIsStartedAndStopped(t *testing.T) {
 	default:
 		t.Fatal("Stop returned before the fake ended")
 	}
+}
+
+// ReadStats reads the fake's counts as the demo and the bench use them.
+func TestReadStats(t *testing.T) {
+	t.Parallel()
+	f := fake.New(fake.Seed{}, fake.Options{})
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	resp, err := http.Post(srv.URL+"/api/v1/token", "application/x-www-form-urlencoded", strings.NewReader("grant_type=client_credentials"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	s, err := ReadStats(srv.URL)
+	require.NoError(t, err)
+	assert.Equal(t, 1, s.Total, "the token request")
+	assert.Zero(t, s.Writes)
 }
