@@ -398,17 +398,15 @@ func (d *demo) importLines(action string) ([]subPermissionLine, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, d.connector, action, "--log-level", "warn")
-	cmd.Stdin = bytes.NewReader(input)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+	stdout, code, stderr, err := d.exec(action, input)
+	if err == nil && code != 0 {
+		err = fmt.Errorf("exit status %d", code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr))
 	}
 	var lines []subPermissionLine
-	dec := json.NewDecoder(&stdout)
+	dec := json.NewDecoder(bytes.NewReader(stdout))
 	dec.DisallowUnknownFields()
 	for dec.More() {
 		var l subPermissionLine
@@ -422,22 +420,33 @@ func (d *demo) importLines(action string) ([]subPermissionLine, error) {
 
 // invoke runs ipassan-connector with the context on standard input.
 func (d *demo) invoke(action string, input []byte) (*helloid.Output, int, string, error) {
+	stdout, code, stderr, err := d.exec(action, input)
+	if err != nil {
+		return nil, code, stderr, err
+	}
+	var out helloid.Output
+	if err := json.Unmarshal(stdout, &out); err != nil {
+		return nil, code, stderr, fmt.Errorf("the answer is not JSON: %q", stdout)
+	}
+	return &out, code, stderr, nil
+}
+
+// exec runs ipassan-connector for action with input on standard input, as a
+// wrapper does, and returns what it printed and its exit status (-1 when it
+// could not be run).
+func (d *demo) exec(action string, input []byte) (stdout []byte, code int, stderr string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, d.connector, action, "--log-level", "warn")
 	cmd.Stdin = bytes.NewReader(input)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
-		return nil, -1, stderr.String(), err
+		return nil, -1, errOut.String(), err
 	}
-	var out helloid.Output
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-		return nil, cmd.ProcessState.ExitCode(), stderr.String(), fmt.Errorf("the answer is not JSON: %q", stdout.String())
-	}
-	return &out, cmd.ProcessState.ExitCode(), stderr.String(), nil
+	return out.Bytes(), cmd.ProcessState.ExitCode(), errOut.String(), nil
 }
 
 func (d *demo) stats() (fakeproc.Stats, error) { return fakeproc.ReadStats(d.fakeURL) }

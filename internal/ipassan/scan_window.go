@@ -95,7 +95,8 @@ func (w *window) ask() int {
 
 // answer adjusts the window after the page with this ticket was answered
 // (or failed) after took, when the client had counted limited 429 answers.
-// It reports why it halved the window, or "" when it did not.
+// It reports why it cut the window (to decrease of its size), or "" when it
+// did not.
 func (w *window) answer(ticket int, took time.Duration, limited int64) (decreased string) {
 	w.answered++
 	rateLimited := limited > w.limited
