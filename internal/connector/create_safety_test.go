@@ -65,6 +65,18 @@ func (l *lateWriter) land() {
 	l.held, l.body = nil, nil
 }
 
+// landingBeforeSearch is wrap, with every held create landing just before the
+// site is searched: the write became visible by then.
+func (l *lateWriter) landingBeforeSearch(next http.Handler) http.Handler {
+	held := l.wrap(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/person") {
+			l.land()
+		}
+		held.ServeHTTP(w, r)
+	})
+}
+
 // A POST that IPassan finishes after the client gave up must never become a
 // second person: the create is not sent again, and HelloID's retry
 // correlates with the person once it is there.
@@ -93,16 +105,7 @@ func TestSlowCreateIsNeverSentTwice(t *testing.T) {
 func TestSlowCreateFoundAfterwards(t *testing.T) {
 	t.Parallel()
 	late := &lateWriter{}
-	landBeforeSearch := func(next http.Handler) http.Handler {
-		held := late.wrap(next)
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/person") {
-				late.land() // the write became visible just before the search
-			}
-			held.ServeHTTP(w, r)
-		})
-	}
-	e := newEnvBehind(t, fake.Options{}, landBeforeSearch)
+	e := newEnvBehind(t, fake.Options{}, late.landingBeforeSearch)
 	out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001"),
 		"Configuration": e.configuration(m{"requestTimeoutSeconds": 1})})
 
@@ -240,16 +243,7 @@ func TestForeign4xxAfterACreateIsNeverSentAgain(t *testing.T) {
 func TestUnansweredCreateLeavesTimeToSearch(t *testing.T) {
 	t.Parallel()
 	late := &lateWriter{}
-	landBeforeSearch := func(next http.Handler) http.Handler {
-		held := late.wrap(next)
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/person") {
-				late.land()
-			}
-			held.ServeHTTP(w, r)
-		})
-	}
-	e := newEnvBehind(t, fake.Options{}, landBeforeSearch)
+	e := newEnvBehind(t, fake.Options{}, late.landingBeforeSearch)
 	e.deadline = 3 * time.Second // shorter than the request timeout below
 	out := e.run("create", m{"Data": newHire(), "CorrelationConfiguration": correlation("1001"),
 		"Configuration": e.configuration(m{"requestTimeoutSeconds": 10})})
