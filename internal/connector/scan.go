@@ -101,8 +101,8 @@ func (c *Connector) scanLeavingIndex(ctx context.Context, field string, keep fun
 
 // ProfilesOnPersons returns, for every profile GUID held in any slot of any
 // person of the site (lower case), how many persons hold it, and how many
-// persons the site has. Like every whole-site read it leaves the site index
-// behind.
+// persons the site has. It leaves the site index behind, as find's and
+// plan's reads do.
 func (c *Connector) ProfilesOnPersons(ctx context.Context) (map[string]int, int, error) {
 	counts := map[string]int{}
 	hasProfile := func(p ipassan.Person) bool { return p.AccessType != ipassan.AccessType{} }
